@@ -1,0 +1,182 @@
+// The contract between generated code and the runtime shipped with it.
+// The generator emits one `Operation` per OpenAPI operation (in `<api>/operations.ts`) and a
+// typed client whose methods call `Transport.call` / `Transport.paginate`. Everything here is
+// type-only except what `index.ts` re-exports from the modules that implement it.
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
+
+export type Region = "us" | "eu" | "apjc";
+
+/**
+ * How a named method's single argument maps onto the HTTP request. Chosen by the generator so
+ * that calls read naturally (`inspect({ content })`, `deliberate(observables)`), and so that no
+ * argument key can mean two things.
+ * - `none`: no parameters and no body; the method takes only options.
+ * - `flat`: one object holding the path, query and header parameters and, side by side, the
+ *   properties of a JSON object body. Keys not named as parameters go to the body.
+ * - `body`: the argument is the request body itself (an array, a string, a Blob…); no parameters.
+ * - `split`: the parameters side by side, the body under the key `body` (a non-object body next
+ *   to parameters, or a body property whose name collides with a parameter).
+ */
+export type ArgStyle = "none" | "flat" | "body" | "split";
+
+export type BodyEncoding = "json" | "form" | "multipart" | "text" | "binary";
+export type ResponseEncoding = "json" | "text" | "binary" | "none";
+
+/** Which paging protocol a list operation speaks. */
+export type PagingStyle =
+  /** CTIA: `limit`/`offset`/`search_after` query, `X-Total-Hits`, `X-Next` response headers. */
+  | "ctia"
+  /** Automation: `start`/`limit` query, body `{ _links: { next }, results: [] }`. */
+  | "links";
+
+/** One operation as the runtime needs it. Plain data: emitted by the generator, never mutated. */
+export interface Operation {
+  /** User-facing name, e.g. `enrich.observe`, used in errors and logs. */
+  readonly name: string;
+  readonly method: HttpMethod;
+  /** Path template relative to the API's base URL, e.g. `/ctia/judgement/{id}`. */
+  readonly path: string;
+  readonly args: ArgStyle;
+  readonly pathParams?: readonly string[];
+  readonly queryParams?: readonly string[];
+  readonly headerParams?: readonly string[];
+  /** Absent when the operation has no request body. */
+  readonly body?: BodyEncoding;
+  /** Absent means JSON. */
+  readonly response?: ResponseEncoding;
+  /** OAuth2 scopes that must all be granted; absent or empty means none. */
+  readonly scopes?: readonly string[];
+  /** `false` for operations that take no bearer token (the token endpoint, public feed views). */
+  readonly auth?: false;
+  /** May be retried: GET/HEAD/PUT/DELETE/OPTIONS, or a POST the spec marks `x-xdr-safe`. */
+  readonly safe?: boolean;
+  readonly paging?: PagingStyle;
+}
+
+/**
+ * An operation that also carries the types of its argument and result (phantom: never set at
+ * run time), so that `transport.call(op, args)` is fully typed without a client object.
+ */
+export interface TypedOperation<Args, Result> extends Operation {
+  readonly __types?: { args: Args; result: Result };
+}
+
+export type ArgsOf<O> = O extends TypedOperation<infer A, unknown> ? A : never;
+export type ResultOf<O> = O extends TypedOperation<unknown, infer R> ? R : never;
+
+/** A paged operation's item type: CTIA returns arrays, Automation `{ results: [] }`. */
+export type PageItem<R> = R extends readonly (infer I)[]
+  ? I
+  : R extends { results?: readonly (infer I)[] | null }
+    ? I
+    : never;
+
+// ---- Type helpers over openapi-typescript's operation objects ----------------------------------
+
+type Present<T> = [T] extends [never] ? object : [T] extends [undefined] ? object : NonNullable<T>;
+
+export type PathParams<O> = O extends { parameters: { path?: infer P } } ? Present<P> : object;
+export type QueryParams<O> = O extends { parameters: { query?: infer Q } } ? Present<Q> : object;
+export type HeaderParams<O> = O extends { parameters: { header?: infer H } } ? Present<H> : object;
+
+/** The request body type, preferring JSON, then multipart, then form, then anything declared. */
+export type MediaBody<C> = C extends { "application/json": infer B }
+  ? B
+  : C extends { "multipart/form-data": infer B }
+    ? B
+    : C extends { "application/x-www-form-urlencoded": infer B }
+      ? B
+      : C[keyof C];
+
+export type RequestBody<O> = O extends { requestBody: { content: infer C } }
+  ? MediaBody<C>
+  : O extends { requestBody?: { content: infer C } }
+    ? MediaBody<C> | undefined
+    : never;
+
+type BodyFields<O> = O extends { requestBody: { content: infer C } }
+  ? MediaBody<C>
+  : O extends { requestBody?: { content: infer C } }
+    ? Partial<MediaBody<C>>
+    : object;
+
+type SuccessStatus = 200 | 201 | 202 | 203 | 204 | 205 | 206 | 207 | "2XX";
+type ResponseBody<R> = R extends { content: infer C }
+  ? C extends { "application/json": infer B }
+    ? B
+    : C[keyof C]
+  : undefined;
+
+/** Union of the bodies of the operation's 2xx responses (JSON preferred). */
+export type Success<O> = O extends { responses: infer R }
+  ? [keyof R & SuccessStatus] extends [never]
+    ? unknown
+    : { [K in keyof R & SuccessStatus]: ResponseBody<R[K]> }[keyof R & SuccessStatus]
+  : unknown;
+
+export type FlatArgs<O> = PathParams<O> & QueryParams<O> & HeaderParams<O> & BodyFields<O>;
+export type SplitArgs<O> = PathParams<O> &
+  QueryParams<O> &
+  HeaderParams<O> &
+  (undefined extends RequestBody<O>
+    ? { body?: RequestBody<O> }
+    : { body: RequestBody<O> });
+export type BodyArg<O> = RequestBody<O>;
+
+// ---- Options -----------------------------------------------------------------------------------
+
+/** Anything with `debug` (console, pino, winston…). Receives no secrets. */
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  warn?(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface BaseUrls {
+  iroh?: string;
+  ctia?: string;
+  automation?: string;
+  /** Full token URL. Defaults to the region's, or `<iroh base URL>/iroh/oauth2/token`. */
+  token?: string;
+}
+
+/** Options of `createXdr` and of each `create…Client`. */
+export interface XdrOptions {
+  clientId?: string;
+  clientSecret?: string;
+  /** A token obtained elsewhere; used as is (no refresh, no scope check). */
+  accessToken?: string;
+  /** Default `us`. */
+  region?: Region;
+  baseUrls?: BaseUrls;
+  /** Per attempt. Default 30 000. */
+  timeoutMs?: number;
+  /** Retries after the first attempt. Default 2. */
+  maxRetries?: number;
+  /** Longest `Retry-After` the client waits for; longer → `RateLimitError` at once. Default 60 000. */
+  maxRetryAfterMs?: number;
+  logger?: Logger;
+  fetch?: typeof globalThis.fetch;
+  /** An undici dispatcher (e.g. `ProxyAgent`), passed to `fetch` as `dispatcher`. */
+  dispatcher?: unknown;
+  /** Extra headers on every request (e.g. a `User-Agent` suffix). */
+  headers?: Record<string, string>;
+}
+
+/** Per-call options, the last argument of every named method. */
+export interface RequestOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  maxRetries?: number;
+  headers?: Record<string, string>;
+}
+
+/** What the generator knows about an API's hosts: emitted into `<api>/client.ts`. */
+export interface ApiDescriptor {
+  /** `iroh` | `ctia` | `automation`, or the `--name` of a standalone package. */
+  readonly name: string;
+  /** Base URL per region; an API with one server lists it for every region. */
+  readonly servers: Readonly<Record<Region, string>>;
+  /** OAuth2 token URL per region; absent for APIs without OAuth2. */
+  readonly tokenUrls?: Readonly<Record<Region, string>>;
+}
