@@ -1,0 +1,51 @@
+// Stage 4b — compile: `src/**/*.ts` → `dist/**/*.js` + `.d.ts`, file by file. The generated code
+// and the runtime annotate every export, so declarations need no type-checker
+// (isolatedDeclarations); that keeps generation fast. Type-checking is the tests' job.
+import type { RenderedFile } from "./render.js";
+
+const JS_OPTIONS = {
+  target: 9 /* ES2022 */,
+  module: 99 /* ESNext */,
+  isolatedModules: true,
+  verbatimModuleSyntax: true,
+  removeComments: false,
+};
+const DTS_OPTIONS = { ...JS_OPTIONS, declaration: true, isolatedDeclarations: true, strict: true };
+
+export async function compileFiles(files: readonly RenderedFile[]): Promise<RenderedFile[]> {
+  const ts = (await import("typescript")).default;
+  const out: RenderedFile[] = [];
+  for (const file of files) {
+    if (!file.path.startsWith("src/") || !file.path.endsWith(".ts")) continue;
+    const stem = "dist/" + file.path.slice("src/".length, -".ts".length);
+    if (file.path.endsWith("/types.ts")) {
+      // openapi-typescript output holds only types: it is its own declaration file.
+      out.push({ path: `${stem}.d.ts`, content: file.content, format: false });
+      out.push({ path: `${stem}.js`, content: "export {};\n", format: false });
+      continue;
+    }
+    const js = ts.transpileModule(file.content, {
+      compilerOptions: JS_OPTIONS,
+      fileName: file.path,
+      reportDiagnostics: true,
+    });
+    const dts = ts.transpileDeclaration(file.content, {
+      compilerOptions: DTS_OPTIONS,
+      fileName: file.path,
+      reportDiagnostics: true,
+    });
+    const problems = [...(js.diagnostics ?? []), ...(dts.diagnostics ?? [])];
+    if (problems.length > 0) {
+      const first = problems[0]!;
+      const message = ts.flattenDiagnosticMessageText(first.messageText, "\n");
+      const line =
+        first.start !== undefined && first.file
+          ? `:${first.file.getLineAndCharacterOfPosition(first.start).line + 1}`
+          : "";
+      throw new Error(`cannot compile ${file.path}${line}: ${message}`);
+    }
+    out.push({ path: `${stem}.js`, content: js.outputText, format: false });
+    out.push({ path: `${stem}.d.ts`, content: dts.outputText, format: false });
+  }
+  return out;
+}

@@ -1,0 +1,164 @@
+// Reads xdr-codegen.config.json: which specs make up the package, where they come from, the
+// regional hosts the specs do not state, and naming overrides. Pure validation, no I/O beyond
+// reading the one file; every mistake is a BadInputError pointing into the config.
+import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { BadInputError, toPointer } from "./errors.js";
+
+export const REGIONS = ["us", "eu", "apjc"] as const;
+export type Region = (typeof REGIONS)[number];
+export type RegionMap = Record<Region, string>;
+
+export interface RateLimit {
+  requests: number;
+  perMs: number;
+}
+
+export interface ApiConfig {
+  /** Key in the config, also the subpath export and the `createXdr` property: `iroh`. */
+  readonly name: string;
+  /** Absolute path of the spec. */
+  readonly spec: string;
+  /** Title used in docs; defaults to the spec's `info.title`. */
+  readonly title?: string;
+  /** Base URL per region, for specs that state one server only. */
+  readonly servers?: Partial<RegionMap>;
+  /** Replaces the scopes every operation requires (the spec's may be wrong). */
+  readonly scopes?: readonly string[];
+  /** `"METHOD /path"` or operationId → user-facing name (`workflows.list`). */
+  readonly names: Readonly<Record<string, string>>;
+  /** `"METHOD /path"` of POSTs that are safe to retry. */
+  readonly safe: readonly string[];
+  readonly paging: Readonly<Record<string, "ctia" | "links">>;
+  readonly rateLimits: Readonly<Record<string, RateLimit>>;
+  /** Download settings for specs that are fetched rather than committed. */
+  readonly fetch?: { readonly lock: string; readonly mirrors: readonly string[] };
+  /** Named operations behind `workflows.start(…, { wait: true })`. */
+  readonly workflowRun?: { readonly start: string; readonly getInstance: string };
+}
+
+export interface PackageConfig {
+  readonly name: string;
+  readonly version: string;
+  readonly description: string;
+}
+
+export interface Config {
+  /** Absolute path of the config file, and its folder (all paths in it are relative to it). */
+  readonly file: string;
+  readonly dir: string;
+  /** Absolute output folder. */
+  readonly output: string;
+  readonly package: PackageConfig;
+  readonly tokenUrls?: RegionMap;
+  readonly apis: readonly ApiConfig[];
+  /** `createXdr` is emitted when the package holds the XDR APIs (not for `--input` packages). */
+  readonly xdr: boolean;
+}
+
+export const CONFIG_FILE = "xdr-codegen.config.json";
+
+export async function loadConfig(file: string): Promise<Config> {
+  const absFile = resolve(file);
+  let text: string;
+  try {
+    text = await readFile(absFile, "utf8");
+  } catch {
+    throw new BadInputError({ file }, "config file not found");
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new BadInputError({ file }, `malformed JSON: ${(error as Error).message}`);
+  }
+  return parseConfig(raw, file, dirname(absFile));
+}
+
+/** Validates a parsed config. `file` is for messages; relative paths resolve against `dir`. */
+export function parseConfig(raw: unknown, file: string, dir: string): Config {
+  const fail = (path: (string | number)[], reason: string): never => {
+    throw new BadInputError({ file, pointer: toPointer(path) }, reason);
+  };
+  const obj = (value: unknown, path: (string | number)[]): Record<string, unknown> => {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      return fail(path, "expected an object");
+    }
+    return value as Record<string, unknown>;
+  };
+  const str = (value: unknown, path: (string | number)[]): string =>
+    typeof value === "string" && value !== "" ? value : fail(path, "expected a non-empty string");
+  const strings = (value: unknown, path: (string | number)[]): string[] =>
+    Array.isArray(value) ? value.map((v, i) => str(v, [...path, i])) : fail(path, "expected an array");
+  const regionMap = (value: unknown, path: (string | number)[], complete: boolean) => {
+    const map = obj(value, path);
+    for (const key of Object.keys(map)) {
+      if (!(REGIONS as readonly string[]).includes(key)) fail([...path, key], `unknown region (use ${REGIONS.join(", ")})`);
+    }
+    const result: Partial<RegionMap> = {};
+    for (const region of REGIONS) {
+      if (map[region] !== undefined) result[region] = str(map[region], [...path, region]);
+      else if (complete) fail([...path, region], "missing");
+    }
+    return result;
+  };
+
+  const root = obj(raw, []);
+  const pkg = obj(root.package ?? {}, ["package"]);
+  const apisRaw = obj(root.apis, ["apis"]);
+  const apis: ApiConfig[] = Object.entries(apisRaw).map(([name, value]) => {
+    const path = ["apis", name];
+    if (!/^[a-z][A-Za-z0-9]*$/.test(name)) fail(path, "API names are letters and digits, starting lower-case");
+    const api = obj(value, path);
+    const names = obj(api.names ?? {}, [...path, "names"]);
+    for (const [key, target] of Object.entries(names)) str(target, [...path, "names", key]);
+    const paging = obj(api.paging ?? {}, [...path, "paging"]);
+    for (const [key, style] of Object.entries(paging)) {
+      if (style !== "ctia" && style !== "links") fail([...path, "paging", key], 'expected "ctia" or "links"');
+    }
+    const rateLimits = obj(api.rateLimits ?? {}, [...path, "rateLimits"]);
+    for (const [key, limit] of Object.entries(rateLimits)) {
+      const l = obj(limit, [...path, "rateLimits", key]);
+      if (!Number.isInteger(l.requests) || !Number.isInteger(l.perMs)) {
+        fail([...path, "rateLimits", key], "expected { requests: integer, perMs: integer }");
+      }
+    }
+    const fetchRaw = api.fetch === undefined ? undefined : obj(api.fetch, [...path, "fetch"]);
+    const runRaw = api.workflowRun === undefined ? undefined : obj(api.workflowRun, [...path, "workflowRun"]);
+    return {
+      name,
+      spec: resolve(dir, str(api.spec, [...path, "spec"])),
+      title: api.title === undefined ? undefined : str(api.title, [...path, "title"]),
+      servers: api.servers === undefined ? undefined : regionMap(api.servers, [...path, "servers"], false),
+      scopes: api.scopes === undefined ? undefined : strings(api.scopes, [...path, "scopes"]),
+      names: names as Record<string, string>,
+      safe: api.safe === undefined ? [] : strings(api.safe, [...path, "safe"]),
+      paging: paging as Record<string, "ctia" | "links">,
+      rateLimits: rateLimits as Record<string, RateLimit>,
+      fetch: fetchRaw && {
+        lock: resolve(dir, str(fetchRaw.lock, [...path, "fetch", "lock"])),
+        mirrors: strings(fetchRaw.mirrors ?? [], [...path, "fetch", "mirrors"]),
+      },
+      workflowRun: runRaw && {
+        start: str(runRaw.start, [...path, "workflowRun", "start"]),
+        getInstance: str(runRaw.getInstance, [...path, "workflowRun", "getInstance"]),
+      },
+    };
+  });
+  if (apis.length === 0) fail(["apis"], "no APIs configured");
+
+  return {
+    file: resolve(dir, file),
+    dir,
+    output: resolve(dir, root.output === undefined ? "generated" : str(root.output, ["output"])),
+    package: {
+      name: pkg.name === undefined ? "xdr-sdk" : str(pkg.name, ["package", "name"]),
+      version: pkg.version === undefined ? "0.0.0" : str(pkg.version, ["package", "version"]),
+      description: pkg.description === undefined ? "" : str(pkg.description, ["package", "description"]),
+    },
+    tokenUrls:
+      root.tokenUrls === undefined ? undefined : (regionMap(root.tokenUrls, ["tokenUrls"], true) as RegionMap),
+    apis,
+    xdr: root.xdr === true,
+  };
+}

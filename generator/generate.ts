@@ -1,0 +1,251 @@
+// The pipeline: load → model → render → format → compile → write, per API, skipping every API
+// whose inputs hash as they did when its output was written.
+import { readdir, readFile, stat } from "node:fs/promises";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { ApiConfig, Config } from "./config.js";
+import { compileFiles } from "./compile.js";
+import { BadInputError } from "./errors.js";
+import { formatFiles } from "./format.js";
+import { loadSpec } from "./load.js";
+import { buildModel } from "./model.js";
+import {
+  apiView,
+  loadTemplates,
+  packageView,
+  renderApiFiles,
+  renderPackageFiles,
+  renderTypes,
+  type ApiView,
+  type RenderedFile,
+  type Templates,
+} from "./render.js";
+import {
+  assertReplaceable,
+  MANIFEST_FILE,
+  readManifest,
+  recover,
+  sha256,
+  writeOutput,
+  type ApiManifest,
+  type Manifest,
+  type OutputFile,
+} from "./write.js";
+
+/** The repository's templates/ folder, found from this module (bundled into dist/ or run from generator/). */
+export const DEFAULT_TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), "..", "templates");
+const RUNTIME_DIR = join(DEFAULT_TEMPLATES, "runtime");
+/** The openapi-fetch range generated packages depend on. */
+const OPENAPI_FETCH_RANGE = "^0.17.0";
+
+export interface GenerateOptions {
+  readonly config: Config;
+  /** Regenerate only these (others are kept as they are); default all. */
+  readonly only?: readonly string[];
+  /** A folder of template overrides. */
+  readonly templatesDir?: string;
+  /** Ignore the manifest and regenerate everything. */
+  readonly force?: boolean;
+  readonly log: (line: string) => void;
+  /** Fetches a downloaded spec that is missing (wired to fetch-spec by the CLI). */
+  readonly fetchMissingSpec?: (api: ApiConfig) => Promise<void>;
+}
+
+export interface GenerateResult {
+  readonly generated: string[];
+  readonly unchanged: string[];
+}
+
+/** Fields of `ApiView` the package-level templates use; kept in the manifest for skipped APIs. */
+const SUMMARY_FIELDS = [
+  "name",
+  "stem",
+  "mdTitle",
+  "mdVersion",
+  "clientType",
+  "createFn",
+  "descriptorConst",
+  "operationCount",
+] as const;
+
+export async function generate(options: GenerateOptions): Promise<GenerateResult> {
+  const { config, log } = options;
+  const started = performance.now();
+  await recover(config.output);
+  await assertReplaceable(config.output);
+  const manifest = options.force ? undefined : await readManifest(config.output);
+  const inputs = await inputHashes(options);
+
+  for (const name of options.only ?? []) {
+    if (!config.apis.some((a) => a.name === name)) {
+      throw new BadInputError(
+        { file: relative(process.cwd(), config.file) },
+        `no API named "${name}" (configured: ${config.apis.map((a) => a.name).join(", ")})`,
+      );
+    }
+  }
+
+  const plan = await Promise.all(
+    config.apis.map(async (api) => {
+      const recorded = manifest?.apis[api.name];
+      const hash = await apiHash(api, inputs.common, recorded?.files ?? [api.spec]);
+      const present = recorded !== undefined && (await outputHas(config.output, api.name));
+      const fresh = present && recorded.hash === hash;
+      const selected = !options.only || options.only.includes(api.name);
+      return { api, recorded, regenerate: !fresh && (selected || !present) };
+    }),
+  );
+  const shared = sha256(inputs.common, JSON.stringify(config.package), String(config.xdr));
+  const sharedFresh = manifest?.shared === shared;
+
+  if (sharedFresh && plan.every((p) => !p.regenerate)) {
+    for (const p of plan) log(line(p.api.name, "unchanged", ""));
+    log(`nothing to do (${ms(started)})`);
+    return { generated: [], unchanged: plan.map((p) => p.api.name) };
+  }
+
+  const templates = await loadTemplates(DEFAULT_TEMPLATES, options.templatesDir);
+  const files: RenderedFile[] = [];
+  const apis: Record<string, ApiManifest> = {};
+  const views: Pick<ApiView, (typeof SUMMARY_FIELDS)[number]>[] = [];
+  for (const p of plan) {
+    if (!p.regenerate) {
+      apis[p.api.name] = p.recorded!;
+      views.push(p.recorded!.summary as unknown as ApiView);
+      log(line(p.api.name, "unchanged", ""));
+      continue;
+    }
+    const apiStarted = performance.now();
+    const { rendered, view, specFiles } = await renderApi(p.api, config, templates, options);
+    files.push(...rendered);
+    views.push(view);
+    apis[p.api.name] = {
+      hash: await apiHash(p.api, inputs.common, specFiles),
+      files: specFiles,
+      summary: Object.fromEntries(SUMMARY_FIELDS.map((k) => [k, view[k]])),
+    };
+    log(line(p.api.name, "generated", `${view.operationCount} operations, ${ms(apiStarted)}`));
+  }
+
+  files.push(...(await renderShared(config, views as ApiView[], templates)));
+  const compiled = await compileFiles(files);
+  const output: OutputFile[] = [...files, ...compiled].map(({ path, content }) => ({ path, content }));
+  const newManifest: Manifest = { shared, apis };
+  output.push({ path: MANIFEST_FILE, content: JSON.stringify(newManifest, null, 2) + "\n" });
+
+  const keep = plan
+    .filter((p) => !p.regenerate)
+    .flatMap((p) => [`src/${p.api.name}`, `dist/${p.api.name}`, `docs/${p.api.name}.md`]);
+  await writeOutput(config.output, output, keep);
+  log(`wrote ${relative(process.cwd(), config.output) || "."} (${ms(started)})`);
+  return {
+    generated: plan.filter((p) => p.regenerate).map((p) => p.api.name),
+    unchanged: plan.filter((p) => !p.regenerate).map((p) => p.api.name),
+  };
+}
+
+/** Everything `generate` would write, in memory: what `check` compares against the disk. */
+export async function renderEverything(
+  options: Omit<GenerateOptions, "log" | "only" | "force">,
+): Promise<Map<string, string>> {
+  const templates = await loadTemplates(DEFAULT_TEMPLATES, options.templatesDir);
+  const inputs = await inputHashes(options);
+  const files: RenderedFile[] = [];
+  const views: ApiView[] = [];
+  const apis: Record<string, ApiManifest> = {};
+  for (const api of options.config.apis) {
+    const { rendered, view, specFiles } = await renderApi(api, options.config, templates, options);
+    files.push(...rendered);
+    views.push(view);
+    apis[api.name] = {
+      hash: await apiHash(api, inputs.common, specFiles),
+      files: specFiles,
+      summary: Object.fromEntries(SUMMARY_FIELDS.map((k) => [k, view[k]])),
+    };
+  }
+  files.push(...(await renderShared(options.config, views, templates)));
+  const result = new Map<string, string>();
+  for (const f of [...files, ...(await compileFiles(files))]) result.set(f.path, f.content);
+  const shared = sha256(inputs.common, JSON.stringify(options.config.package), String(options.config.xdr));
+  result.set(MANIFEST_FILE, JSON.stringify({ shared, apis }, null, 2) + "\n");
+  return result;
+}
+
+async function renderApi(
+  api: ApiConfig,
+  config: Config,
+  templates: Templates,
+  options: Pick<GenerateOptions, "fetchMissingSpec">,
+): Promise<{ rendered: RenderedFile[]; view: ApiView; specFiles: string[] }> {
+  if (api.fetch && !(await fileExists(api.spec))) {
+    if (!options.fetchMissingSpec) {
+      throw new BadInputError({ file: relative(process.cwd(), api.spec) }, "spec missing: run `npm run fetch-spec`");
+    }
+    await options.fetchMissingSpec(api);
+  }
+  const spec = await loadSpec(relative(process.cwd(), api.spec) || api.spec);
+  const model = buildModel(spec, api, config.tokenUrls);
+  const view = apiView(model);
+  const types = await renderTypes(spec.document);
+  const rendered = await formatFiles(renderApiFiles(view, types, templates));
+  return { rendered, view, specFiles: [...spec.files] };
+}
+
+async function renderShared(config: Config, views: ApiView[], templates: Templates): Promise<RenderedFile[]> {
+  const runtime: RenderedFile[] = [];
+  for (const name of (await readdir(RUNTIME_DIR)).sort()) {
+    if (!name.endsWith(".ts") || name.endsWith(".test.ts")) continue;
+    runtime.push({ path: `src/runtime/${name}`, content: await readFile(join(RUNTIME_DIR, name), "utf8"), format: false });
+  }
+  const view = { ...packageView(config, views, "npm run generate"), openapiFetchRange: OPENAPI_FETCH_RANGE };
+  return [...runtime, ...(await formatFiles(renderPackageFiles(view, templates)))];
+}
+
+interface InputHashes {
+  /** Generator code, default templates and runtime, and the user's template overrides. */
+  readonly common: string;
+}
+
+async function inputHashes(options: Pick<GenerateOptions, "templatesDir">): Promise<InputHashes> {
+  const parts: string[] = [await hashFile(fileURLToPath(import.meta.url))];
+  for (const dir of [DEFAULT_TEMPLATES, options.templatesDir]) {
+    if (dir) parts.push(await hashTree(dir));
+  }
+  return { common: sha256(...parts) };
+}
+
+async function apiHash(api: ApiConfig, common: string, specFiles: readonly string[]): Promise<string> {
+  const files = await Promise.all([...new Set([api.spec, ...specFiles])].sort().map(hashFile));
+  return sha256(common, JSON.stringify(api), ...files);
+}
+
+async function hashFile(path: string): Promise<string> {
+  return readFile(path).then(
+    (bytes) => sha256(path, bytes),
+    () => sha256(path, "missing"),
+  );
+}
+
+async function hashTree(dir: string): Promise<string> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  const files = entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+  return sha256(...(await Promise.all(files.map((f) => hashFile(f)))));
+}
+
+async function outputHas(outDir: string, api: string): Promise<boolean> {
+  return fileExists(join(outDir, "dist", api, "index.js"));
+}
+
+async function fileExists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+const ms = (since: number) => `${Math.round(performance.now() - since)} ms`;
+const line = (api: string, status: string, detail: string) =>
+  `${api.padEnd(12)} ${status.padEnd(10)} ${detail}`.trimEnd();

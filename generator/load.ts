@@ -1,0 +1,183 @@
+// Stage 1 — load: read one OpenAPI file (YAML or JSON, 3.0 or 3.1), validate it and bundle its
+// external $refs into one document. Input: a path. Output: `LoadedSpec`. Every problem becomes a
+// `BadInputError` naming the file, the JSON pointer and, where known, the line.
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { BadInputError, toPointer, type Place } from "./errors.js";
+
+export type OpenApiDocument = Record<string, unknown> & {
+  openapi: string;
+  paths: Record<string, Record<string, unknown>>;
+};
+
+export interface LoadedSpec {
+  /** The path as the user gave it, for messages. */
+  readonly file: string;
+  readonly document: OpenApiDocument;
+  readonly openapiVersion: "3.0" | "3.1";
+  /** Absolute paths of every file the document was read from (itself and its $ref targets). */
+  readonly files: readonly string[];
+  /** File, pointer and line of a place in the document, for errors found by later stages. */
+  place(pointer: string): Place;
+}
+
+// Rules beyond Redocly's "minimal" set that the generator depends on: ambiguous operation ids
+// would collide in the types, and an undeclared path parameter cannot be typed.
+const EXTRA_RULES = {
+  "operation-operationId-unique": "error",
+  "path-parameters-defined": "error",
+  "no-unresolved-refs": "error",
+} as const;
+
+export async function loadSpec(file: string): Promise<LoadedSpec> {
+  const absPath = resolve(file);
+  const text = await readText(file, absPath);
+  const parsed = await parseText(file, absPath, text);
+  const openapiVersion = checkVersion(file, parsed);
+
+  const redocly = await import("@redocly/openapi-core");
+  const source = new redocly.Source(absPath, text);
+  const placeOf = (pointer: string, inFile = absPath): Place => {
+    if (inFile !== absPath) return { file: inFile, pointer };
+    try {
+      const { start } = redocly.getLineColLocation({ source, pointer, reportOnKey: false });
+      return { file, pointer, line: start.line, column: start.col };
+    } catch {
+      return { file, pointer };
+    }
+  };
+
+  const config = await redocly.createConfig({ rules: EXTRA_RULES }, { extends: ["minimal"] });
+  const resolver = new redocly.BaseResolver(config.resolve);
+  const document = { source, parsed };
+  const problems = await redocly.lintDocument({
+    document,
+    config: config.styleguide,
+    externalRefResolver: resolver,
+  });
+  throwFirstError(problems, placeOf);
+
+  const bundled = await redocly.bundle({ config, dereference: false, doc: document });
+  throwFirstError(bundled.problems, placeOf);
+
+  const result = bundled.bundle.parsed as OpenApiDocument;
+  checkHasOperations(result, placeOf);
+  return {
+    file,
+    document: result,
+    openapiVersion,
+    files: [...resolver.getFiles()].filter((f) => !/^https?:/.test(f)).sort(),
+    place: placeOf,
+  };
+}
+
+async function readText(file: string, absPath: string): Promise<string> {
+  try {
+    return await readFile(absPath, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "file not found" : `cannot read the file (${code})`;
+    throw new BadInputError({ file }, reason);
+  }
+}
+
+/** JSON first for speed (the Automation document is ~1 MB); YAML for everything else. */
+async function parseText(file: string, absPath: string, text: string): Promise<unknown> {
+  const looksJson = absPath.endsWith(".json") || /^\s*\{/.test(text);
+  if (looksJson) {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      const { line, column } = jsonErrorPosition(text, (error as Error).message);
+      const reason = `malformed JSON: ${(error as Error).message.replace(/ in JSON at position \d+.*$/, "")}`;
+      throw new BadInputError({ file, line, column }, reason);
+    }
+  }
+  return parseYaml(file, text);
+}
+
+async function parseYaml(file: string, text: string): Promise<unknown> {
+  const YAML = await import("yaml");
+  const doc = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const problem = doc.errors[0];
+  if (problem) {
+    const pos = problem.linePos?.[0];
+    const reason = `malformed YAML: ${problem.message.split("\n")[0]}`;
+    throw new BadInputError({ file, line: pos?.line, column: pos?.col }, reason);
+  }
+  return doc.toJS({ maxAliasCount: 1000 });
+}
+
+function jsonErrorPosition(text: string, message: string): { line?: number; column?: number } {
+  const lineCol = /\(line (\d+) column (\d+)\)/.exec(message);
+  if (lineCol) return { line: Number(lineCol[1]), column: Number(lineCol[2]) };
+  const position = /position (\d+)/.exec(message);
+  if (!position) return {};
+  const before = text.slice(0, Number(position[1]));
+  const line = before.split("\n").length;
+  return { line, column: before.length - before.lastIndexOf("\n") };
+}
+
+function checkVersion(file: string, parsed: unknown): "3.0" | "3.1" {
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new BadInputError(
+      { file },
+      "not an OpenAPI document: expected an object with an `openapi: 3.x` field",
+    );
+  }
+  const doc = parsed as Record<string, unknown>;
+  if ("swagger" in doc) {
+    throw new BadInputError(
+      { file, pointer: toPointer(["swagger"]) },
+      `Swagger ${String(doc.swagger)} is not supported: convert it to OpenAPI 3 first ` +
+        "(for instance `npx swagger2openapi in.json -o out.yaml`)",
+    );
+  }
+  if (!("openapi" in doc)) {
+    throw new BadInputError(
+      { file },
+      "not an OpenAPI document: the top-level `openapi` field is missing",
+    );
+  }
+  const version = String(doc.openapi);
+  if (/^3\.0\.\d+$/.test(version)) return "3.0";
+  if (/^3\.1\.\d+$/.test(version)) return "3.1";
+  throw new BadInputError(
+    { file, pointer: toPointer(["openapi"]) },
+    `unsupported OpenAPI version "${version}": xdr-codegen reads 3.0.x and 3.1.x`,
+  );
+}
+
+interface Problem {
+  severity: string;
+  message: string;
+  ruleId?: string;
+  location?: { pointer?: string; source?: { absoluteRef?: string } }[];
+}
+
+function throwFirstError(problems: readonly Problem[], placeOf: (p: string, f?: string) => Place) {
+  const problem = problems.find((p) => p.severity === "error");
+  if (!problem) return;
+  const location = problem.location?.[0];
+  const place = placeOf(location?.pointer ?? "#/", location?.source?.absoluteRef);
+  const rule = problem.ruleId ? ` [${problem.ruleId}]` : "";
+  throw new BadInputError(place, problem.message.replace(/\s+$/, "") + rule);
+}
+
+const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+function checkHasOperations(doc: OpenApiDocument, placeOf: (pointer: string) => Place) {
+  const paths = doc.paths ?? {};
+  const count = Object.values(paths).reduce(
+    (n, item) => n + METHODS.filter((m) => item && typeof item === "object" && m in item).length,
+    0,
+  );
+  if (count === 0) {
+    throw new BadInputError(
+      placeOf(toPointer(["paths"])),
+      "`paths` has no operations: there is nothing to generate",
+    );
+  }
+}
+
+export { METHODS as HTTP_METHODS };

@@ -1,0 +1,339 @@
+// Stage 3 — render: an `ApiModel` becomes files. Types come from openapi-typescript; everything
+// else from Handlebars templates that only loop and print. The view models built here hold every
+// string already escaped for where it lands, so templates need no logic.
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Config } from "./config.js";
+import { assertPlain, jsDoc, mdCode, mdInline, tsLiteral, tsString } from "./escape.js";
+import type { ApiModel, GroupModel, OperationModel } from "./model.js";
+import { typeStem } from "./naming.js";
+
+export interface RenderedFile {
+  /** Relative to the output folder, `/`-separated. */
+  readonly path: string;
+  readonly content: string;
+  /** Run prettier over it (template output); the large types file is printed well already. */
+  readonly format: boolean;
+}
+
+export interface Templates {
+  render(name: string, data: unknown): string;
+}
+
+export const TEMPLATE_FILES = [
+  "operations.ts.hbs",
+  "client.ts.hbs",
+  "api-index.ts.hbs",
+  "index.ts.hbs",
+  "package.json.hbs",
+  "README.md.hbs",
+  "api-README.md.hbs",
+] as const;
+
+/**
+ * Loads the default templates, then the same names from `overrideDir` on top (any template or
+ * partial can be replaced by a user's copy).
+ */
+export async function loadTemplates(defaultDir: string, overrideDir?: string): Promise<Templates> {
+  const Handlebars = (await import("handlebars")).default;
+  const hb = Handlebars.create();
+  // Handlebars HTML-escapes `{{x}}`, which is wrong for TypeScript. Instead, `{{x}}` may print
+  // only plain identifiers and numbers; spec text must go through an escaping helper.
+  hb.Utils.escapeExpression = (value: unknown) =>
+    value && typeof (value as { toHTML?: unknown }).toHTML === "function"
+      ? (value as { toHTML(): string }).toHTML()
+      : assertPlain(value);
+  const safe = (text: string) => new hb.SafeString(text);
+  hb.registerHelper("str", (value: unknown) => safe(tsString(String(value ?? ""))));
+  hb.registerHelper("json", (value: unknown) => safe(JSON.stringify(value ?? null, null, 2)));
+  hb.registerHelper("md", (value: unknown) => safe(mdInline(value === undefined ? "" : String(value))));
+  hb.registerHelper("code", (value: unknown) => safe(mdCode(String(value ?? ""))));
+  hb.registerHelper("raw", (value: unknown) => safe(String(value ?? "")));
+
+  const sources = new Map<string, string>();
+  for (const dir of [defaultDir, overrideDir].filter((d): d is string => d !== undefined)) {
+    for (const name of await listFiles(dir)) {
+      sources.set(name, await readFile(join(dir, name), "utf8"));
+    }
+  }
+  for (const [name, source] of sources) {
+    if (name.startsWith("partials/")) {
+      hb.registerPartial(name.slice("partials/".length).replace(/\.hbs$/, ""), source);
+    }
+  }
+  const compiled = new Map<string, HandlebarsTemplateDelegate>();
+  return {
+    render(name, data) {
+      let template = compiled.get(name);
+      if (!template) {
+        const source = sources.get(name);
+        if (source === undefined) throw new Error(`template ${name} not found`);
+        template = hb.compile(source, { strict: true, noEscape: false });
+        compiled.set(name, template);
+      }
+      return template(data);
+    },
+  };
+}
+
+async function listFiles(dir: string, prefix = ""): Promise<string[]> {
+  const entries = await readdir(join(dir, prefix), { withFileTypes: true }).catch(() => []);
+  const names: string[] = [];
+  for (const entry of entries) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      if (rel === "runtime") continue;
+      names.push(...(await listFiles(dir, rel)));
+    } else if (entry.name.endsWith(".hbs")) {
+      names.push(rel);
+    }
+  }
+  return names;
+}
+
+// ---- types ---------------------------------------------------------------------------------
+
+/** openapi-typescript's transform on the already-bundled document (no second parse or lint). */
+export async function renderTypes(document: Record<string, unknown>): Promise<string> {
+  const ot = await import("openapi-typescript");
+  const options = {};
+  const ctx = {
+    additionalProperties: false,
+    alphabetize: false,
+    arrayLength: false,
+    defaultNonNullable: true,
+    discriminators: ot.scanDiscriminators(document as never, options),
+    emptyObjectsUnknown: false,
+    enum: false,
+    enumValues: false,
+    conditionalEnums: false,
+    dedupeEnums: false,
+    excludeDeprecated: false,
+    exportType: false,
+    immutable: false,
+    rootTypes: false,
+    rootTypesNoSchemaPrefix: false,
+    rootTypesKeepCasing: false,
+    injectFooter: [],
+    pathParamsAsTypes: false,
+    postTransform: undefined,
+    propertiesRequiredByDefault: false,
+    redoc: undefined,
+    silent: true,
+    inject: undefined,
+    transform: undefined,
+    transformProperty: undefined,
+    makePathsEnum: false,
+    generatePathParams: false,
+    readWriteMarkers: false,
+    resolve($ref: string) {
+      return ot.resolveRef(document, $ref, { silent: true });
+    },
+  };
+  const ast = ot.transformSchema(document as never, ctx as never);
+  return ot.COMMENT_HEADER + ot.astToString(ast);
+}
+
+// ---- view models -----------------------------------------------------------------------------
+
+interface OperationView {
+  name: string;
+  constName: string;
+  methodName: string;
+  /** JSDoc block for the descriptor and for the client method. */
+  descriptorDoc: string;
+  methodDoc: string;
+  /** `TypedOperation<FlatArgs<paths["/x"]["post"]>, Success<…>>` */
+  typeAnnotation: string;
+  /** The `Operation` object literal. */
+  literal: string;
+  hasArgs: boolean;
+  optional: boolean;
+  paginated: boolean;
+  waitable: boolean;
+  /** Markdown cells. */
+  mdName: string;
+  mdMethod: string;
+  mdPath: string;
+  mdScopes: string;
+  mdSummary: string;
+  mdNotes: string;
+}
+
+interface GroupView {
+  name: string;
+  operations: OperationView[];
+  groups: GroupView[];
+}
+
+export interface ApiView {
+  name: string;
+  stem: string;
+  title: string;
+  mdTitle: string;
+  version: string;
+  mdVersion: string;
+  headerDoc: string;
+  clientType: string;
+  createFn: string;
+  descriptorConst: string;
+  descriptorLiteral: string;
+  operations: OperationView[];
+  root: GroupView;
+  anyPaginated: boolean;
+  workflowRun?: { start: string; getInstance: string };
+  regions: { region: string; mdUrl: string }[];
+  mdTokenUrl: string;
+  operationCount: number;
+  example?: { call: string };
+}
+
+const TYPE_HELPER = { none: "void", flat: "FlatArgs", body: "BodyArg", split: "SplitArgs" } as const;
+
+function operationView(api: ApiModel, op: OperationModel): OperationView {
+  const target = `paths[${tsString(op.path)}][${tsString(op.method.toLowerCase())}]`;
+  const argsType = op.args === "none" ? "void" : `${TYPE_HELPER[op.args]}<${target}>`;
+  const typeAnnotation = `TypedOperation<${argsType}${op.argsOptional ? " | void" : ""}, Success<${target}>>`;
+  const descriptor: Record<string, unknown> = {
+    name: op.name,
+    method: op.method,
+    path: op.path,
+    args: op.args,
+  };
+  if (op.pathParams.length) descriptor.pathParams = op.pathParams;
+  if (op.queryParams.length) descriptor.queryParams = op.queryParams;
+  if (op.headerParams.length) descriptor.headerParams = op.headerParams;
+  if (op.body) descriptor.body = op.body;
+  if (op.response !== "json") descriptor.response = op.response;
+  if (op.scopes.length) descriptor.scopes = op.scopes;
+  if (!op.auth) descriptor.auth = false;
+  if (op.safe) descriptor.safe = true;
+  if (op.paging) descriptor.paging = op.paging;
+  if (op.rateLimit) descriptor.rateLimit = op.rateLimit;
+
+  const route = `${op.method} ${op.path}`;
+  const scopeNote = op.scopes.length ? ` — scope ${op.scopes.join(", ")}` : op.auth ? "" : " — no token";
+  const notes = [
+    op.paging ? `paged (${op.paging === "ctia" ? "X-Next / search_after" : "start / limit"})` : "",
+    op.safe && op.method === "POST" ? "retried (read-only)" : "",
+    op.deprecated ? "deprecated" : "",
+  ].filter(Boolean);
+  const tags = [`\`${route}\`${scopeNote}`];
+  if (op.deprecated) tags.push("@deprecated");
+  const waitable = api.workflowRun?.start === op;
+  return {
+    name: op.name,
+    constName: op.constName,
+    methodName: op.methodName,
+    descriptorDoc: jsDoc([op.summary ?? op.name, `\`${route}\``]),
+    methodDoc: jsDoc([op.summary, op.description !== op.summary ? op.description : undefined, ...tags]),
+    typeAnnotation,
+    literal: tsLiteral(descriptor),
+    hasArgs: op.args !== "none",
+    optional: op.argsOptional,
+    paginated: op.paging !== undefined,
+    waitable,
+    mdName: mdCode(`${api.name}.${op.name}`),
+    mdMethod: op.method,
+    mdPath: mdCode(op.path),
+    mdScopes: op.scopes.length ? op.scopes.map(mdCode).join(", ") : op.auth ? "—" : "none (no token)",
+    mdSummary: mdInline(op.summary),
+    mdNotes: notes.join(", "),
+  };
+}
+
+function groupView(group: GroupModel, views: Map<OperationModel, OperationView>): GroupView {
+  return {
+    name: group.name,
+    operations: group.operations.map((o) => views.get(o)!),
+    groups: group.groups.map((g) => groupView(g, views)),
+  };
+}
+
+export function apiView(api: ApiModel): ApiView {
+  const stem = typeStem(api.name);
+  const views = new Map(api.operations.map((op) => [op, operationView(api, op)]));
+  const descriptor = { name: api.name, servers: api.servers, tokenUrls: api.tokenUrls };
+  const first = api.operations.find((o) => o.method === "GET" && o.args === "none") ?? api.operations[0];
+  return {
+    name: api.name,
+    stem,
+    title: api.title,
+    mdTitle: mdInline(api.title),
+    version: api.version,
+    mdVersion: mdInline(api.version),
+    headerDoc: jsDoc([`${api.title} ${api.version}`.trim(), api.description]),
+    clientType: `${stem}Client`,
+    createFn: `create${stem}Client`,
+    descriptorConst: `${api.name.toUpperCase()}_API`,
+    descriptorLiteral: tsLiteral(JSON.parse(JSON.stringify(descriptor))),
+    operations: [...views.values()],
+    root: groupView(api.root, views),
+    anyPaginated: api.operations.some((o) => o.paging),
+    workflowRun: api.workflowRun && {
+      start: api.workflowRun.start.constName,
+      getInstance: api.workflowRun.getInstance.constName,
+    },
+    regions: Object.entries(api.servers).map(([region, url]) => ({ region, mdUrl: mdCode(url) })),
+    mdTokenUrl: api.tokenUrls ? mdCode(api.tokenUrls.us) : "—",
+    operationCount: api.operations.length,
+    example: first && { call: `${api.name}.${first.name}(${first.args === "none" ? "" : "{ … }"})` },
+  };
+}
+
+/** The per-API files under `src/<api>/` and `docs/<api>.md`. */
+export function renderApiFiles(view: ApiView, types: string, templates: Templates): RenderedFile[] {
+  const dir = `src/${view.name}`;
+  return [
+    { path: `${dir}/types.ts`, content: types, format: false },
+    { path: `${dir}/operations.ts`, content: templates.render("operations.ts.hbs", view), format: true },
+    { path: `${dir}/client.ts`, content: templates.render("client.ts.hbs", view), format: true },
+    { path: `${dir}/index.ts`, content: templates.render("api-index.ts.hbs", view), format: true },
+    { path: `docs/${view.name}.md`, content: templates.render("api-README.md.hbs", view), format: true },
+  ];
+}
+
+export interface PackageView {
+  name: string;
+  version: string;
+  description: string;
+  xdr: boolean;
+  apis: ApiView[];
+  exportsJson: string;
+  generatorCommand: string;
+}
+
+export function packageView(config: Config, apis: ApiView[], generatorCommand: string): PackageView {
+  const exportsMap: Record<string, unknown> = {
+    ".": { types: "./dist/index.d.ts", import: "./dist/index.js" },
+  };
+  for (const api of apis) {
+    exportsMap[`./${api.name}`] = {
+      types: `./dist/${api.name}/index.d.ts`,
+      import: `./dist/${api.name}/index.js`,
+    };
+    exportsMap[`./${api.name}/operations`] = {
+      types: `./dist/${api.name}/operations.d.ts`,
+      import: `./dist/${api.name}/operations.js`,
+    };
+  }
+  exportsMap["./package.json"] = "./package.json";
+  return {
+    name: config.package.name,
+    version: config.package.version,
+    description: config.package.description,
+    xdr: config.xdr,
+    apis,
+    exportsJson: JSON.stringify(exportsMap, null, 2),
+    generatorCommand,
+  };
+}
+
+/** Files shared by all APIs: the root index, package.json, the README. */
+export function renderPackageFiles(view: PackageView, templates: Templates): RenderedFile[] {
+  return [
+    { path: "src/index.ts", content: templates.render("index.ts.hbs", view), format: true },
+    { path: "package.json", content: templates.render("package.json.hbs", view), format: true },
+    { path: "README.md", content: templates.render("README.md.hbs", view), format: true },
+  ];
+}
