@@ -9,7 +9,7 @@ export function tsString(value: string): string {
 
 /** Any JSON value as a TypeScript expression (object keys quoted, strings escaped). */
 export function tsLiteral(value: unknown): string {
-  return JSON.stringify(value).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(value, null, 2).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 }
 
 /**

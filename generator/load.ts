@@ -66,7 +66,7 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
     file,
     document: result,
     openapiVersion,
-    files: [...resolver.getFiles()].filter((f) => !/^https?:/.test(f)).sort(),
+    files: [...new Set([absPath, ...resolver.getFiles()])].filter((f) => !/^https?:/.test(f)).sort(),
     place: placeOf,
   };
 }
@@ -101,9 +101,9 @@ async function parseYaml(file: string, text: string): Promise<unknown> {
   const doc = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: false });
   const problem = doc.errors[0];
   if (problem) {
-    const pos = problem.linePos?.[0];
+    const { line, column } = lineColumn(text, problem.pos[0]);
     const reason = `malformed YAML: ${problem.message.split("\n")[0]}`;
-    throw new BadInputError({ file, line: pos?.line, column: pos?.col }, reason);
+    throw new BadInputError({ file, line, column }, reason);
   }
   return doc.toJS({ maxAliasCount: 1000 });
 }
@@ -112,10 +112,12 @@ function jsonErrorPosition(text: string, message: string): { line?: number; colu
   const lineCol = /\(line (\d+) column (\d+)\)/.exec(message);
   if (lineCol) return { line: Number(lineCol[1]), column: Number(lineCol[2]) };
   const position = /position (\d+)/.exec(message);
-  if (!position) return {};
-  const before = text.slice(0, Number(position[1]));
-  const line = before.split("\n").length;
-  return { line, column: before.length - before.lastIndexOf("\n") };
+  return position ? lineColumn(text, Number(position[1])) : {};
+}
+
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  return { line: before.split("\n").length, column: before.length - before.lastIndexOf("\n") };
 }
 
 function checkVersion(file: string, parsed: unknown): "3.0" | "3.1" {

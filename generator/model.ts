@@ -336,7 +336,8 @@ function securityOf(
     const s = resolveRef(doc, schemes[name]) as Json | undefined;
     return s?.type === "oauth2" || s?.type === "openIdConnect" || (s?.type === "http" && /^bearer$/i.test(String(s.scheme)));
   };
-  if (security === undefined) return { scopes: api.scopes ? [...api.scopes] : [], auth: true };
+  // No requirement anywhere means the API takes no credentials (OpenAPI semantics).
+  if (security === undefined) return { scopes: [], auth: false };
   const alternatives = security.map((req) =>
     Object.entries(req).filter(([name]) => bearerLike(name)),
   );

@@ -137,7 +137,10 @@ export function deriveName(method: string, path: string): string {
       name = m === "get" || m === "post" || shape.itemPath ? action : m + pascal(action);
     }
   }
-  return `${group}.${name}`;
+  // Derived names must always be usable; only explicit names may fail on a reserved word.
+  const safeGroup = RESERVED_MEMBERS.has(group) ? group + "Api" : group;
+  const safeName = RESERVED_MEMBERS.has(name) ? m + pascal(name) : name;
+  return `${safeGroup}.${safeName}`;
 }
 
 /**

@@ -1,0 +1,157 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { BadInputError } from "../../generator/errors.js";
+import { loadSpec } from "../../generator/load.js";
+
+const dir = mkdtempSync(join(tmpdir(), "xdr-load-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function write(name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+const minimal = (paths: string) => `openapi: 3.1.0
+info: { title: T, version: "1" }
+paths:
+${paths}`;
+
+describe("loadSpec rejects bad input with one message naming file and place", () => {
+  const cases: [string, { name: string; text: string; want: (file: string) => string }][] = [
+    [
+      "malformed YAML",
+      {
+        name: "bad.yaml",
+        text: "openapi: 3.1.0\ninfo:\n  title: [unclosed\n",
+        want: (f) =>
+          `${f}:4:1: malformed YAML: Flow sequence in block collection must be sufficiently indented and end with a ]`,
+      },
+    ],
+    [
+      "malformed JSON",
+      {
+        name: "bad.json",
+        text: '{\n  "openapi": "3.1.0",\n  "info": {,}\n}\n',
+        want: (f) => `${f}:3:12: malformed JSON: Expected property name or '}'`,
+      },
+    ],
+    [
+      "not an OpenAPI document",
+      {
+        name: "list.yaml",
+        text: "- a\n- b\n",
+        want: (f) => `${f}: not an OpenAPI document: expected an object with an \`openapi: 3.x\` field`,
+      },
+    ],
+    [
+      "no openapi field",
+      {
+        name: "plain.yaml",
+        text: "name: x\n",
+        want: (f) => `${f}: not an OpenAPI document: the top-level \`openapi\` field is missing`,
+      },
+    ],
+    [
+      "Swagger 2.0",
+      {
+        name: "swagger.json",
+        text: '{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {}}',
+        want: (f) =>
+          `${f} (#/swagger): Swagger 2.0 is not supported: convert it to OpenAPI 3 first (for instance \`npx swagger2openapi in.json -o out.yaml\`)`,
+      },
+    ],
+    [
+      "unsupported version",
+      {
+        name: "v4.yaml",
+        text: "openapi: 4.0.0\ninfo: { title: T, version: '1' }\npaths: {}\n",
+        want: (f) => `${f} (#/openapi): unsupported OpenAPI version "4.0.0": xdr-codegen reads 3.0.x and 3.1.x`,
+      },
+    ],
+    [
+      "unresolved $ref",
+      {
+        name: "ref.yaml",
+        text: minimal(`  /a:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Missing" }
+`),
+        want: (f) =>
+          `${f}:11:23 (#/paths/~1a/get/responses/200/content/application~1json/schema): Can't resolve $ref [no-unresolved-refs]`,
+      },
+    ],
+    [
+      "a path parameter missing from the path template",
+      {
+        name: "param.yaml",
+        text: minimal(`  /a:
+    get:
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: string } }
+      responses:
+        "200": { description: ok }
+`),
+        want: (f) =>
+          `${f}:7:19 (#/paths/~1a/get/parameters/0/name): Path parameter \`id\` is not used in the path \`/a\`. [path-parameters-defined]`,
+      },
+    ],
+    [
+      "empty paths",
+      {
+        name: "empty.yaml",
+        text: minimal("  {}\n"),
+        want: (f) => `${f}:4:3 (#/paths): \`paths\` has no operations: there is nothing to generate`,
+      },
+    ],
+    [
+      "a missing file",
+      { name: "", text: "", want: (f) => `${f}: file not found` },
+    ],
+  ];
+
+  it.each(cases)("%s", async (_title, { name, text, want }) => {
+    const file = name ? write(name, text) : join(dir, "nope.yaml");
+    const error = await loadSpec(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BadInputError);
+    expect((error as Error).message).toBe(want(file));
+  });
+});
+
+describe("loadSpec reads good input", () => {
+  it.each([
+    ["3.0 YAML", "test/fixtures/specs/pets.yaml", "3.0"],
+    ["3.1 JSON", "test/fixtures/specs/intel.json", "3.1"],
+  ])("%s", async (_title, file, version) => {
+    const spec = await loadSpec(file);
+    expect(spec.openapiVersion).toBe(version);
+    expect(Object.keys(spec.document.paths).length).toBeGreaterThan(0);
+    expect(spec.files).toEqual([join(process.cwd(), file)]);
+  });
+
+  it("bundles a $ref to another file and records that file", async () => {
+    write("schemas.yaml", "Thing:\n  type: object\n  properties:\n    id: { type: string }\n");
+    const file = write(
+      "main.yaml",
+      minimal(`  /things:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: { $ref: "./schemas.yaml#/Thing" }
+`),
+    );
+    const spec = await loadSpec(file);
+    expect(spec.files).toEqual([file, join(dir, "schemas.yaml")].sort());
+    expect(JSON.stringify(spec.document)).not.toContain("schemas.yaml");
+  });
+});
