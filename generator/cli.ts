@@ -9,7 +9,7 @@ import { BadInputError } from "./errors.js";
 import { fetchSpec, verifySpecAgainstLock } from "./fetch-spec.js";
 import { DEFAULT_TEMPLATES, generate, renderEverything } from "./generate.js";
 import { camelCase } from "./naming.js";
-import { MANIFEST_FILE, readTree } from "./write.js";
+import { MANIFEST_FILE, readTree, recover } from "./write.js";
 
 const out = (line: string) => process.stdout.write(line + "\n");
 const err = (line: string) => process.stderr.write(line + "\n");
@@ -82,6 +82,7 @@ async function runGenerate(args: CommonArgs & { apis?: string[]; input?: string;
 
 async function runCheck(args: CommonArgs) {
   const config = await configFrom(args);
+  await recover(config.output);
   const problems: string[] = [];
   for (const api of config.apis) {
     if (!api.fetch) continue;
@@ -159,11 +160,16 @@ async function runWatch(args: CommonArgs & { apis?: string[] }) {
     DEFAULT_TEMPLATES,
     ...(templatesDir ? [templatesDir] : []),
   ]);
-  for (const folder of folders) {
-    watchFs(folder, { recursive: folder === DEFAULT_TEMPLATES || folder === templatesDir }, schedule);
-  }
+  const watchers = [...folders].map((folder) =>
+    watchFs(folder, { recursive: folder === DEFAULT_TEMPLATES || folder === templatesDir }, schedule),
+  );
   out(`watching ${[...folders].map(rel).join(", ")} (Ctrl-C to stop)`);
-  await new Promise<void>((done) => process.once("SIGINT", () => done()));
+  await new Promise<void>((done) => {
+    process.once("SIGINT", done);
+    process.once("SIGTERM", done);
+  });
+  clearTimeout(timer);
+  for (const watcher of watchers) watcher.close();
 }
 
 async function runFetchSpec(args: CommonArgs & { api: string; from?: string; accept?: boolean }) {

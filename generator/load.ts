@@ -112,7 +112,8 @@ function jsonErrorPosition(text: string, message: string): { line?: number; colu
   const lineCol = /\(line (\d+) column (\d+)\)/.exec(message);
   if (lineCol) return { line: Number(lineCol[1]), column: Number(lineCol[2]) };
   const position = /position (\d+)/.exec(message);
-  return position ? lineColumn(text, Number(position[1])) : {};
+  if (position) return lineColumn(text, Number(position[1]));
+  return /end of JSON input/.test(message) ? lineColumn(text, text.length) : {};
 }
 
 function lineColumn(text: string, offset: number): { line: number; column: number } {
