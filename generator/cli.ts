@@ -38,7 +38,8 @@ async function configFrom(args: CommonArgs & { input?: string; name?: string; ou
     return loadConfig(args.config);
   }
   if (!args.name || !args.out) throw new ExitError("--input needs --name NAME and --out DIR", 2);
-  const api = camelCase(args.name.replace(/^@[^/]+\//, ""));
+  const stem = camelCase(args.name.replace(/^@[^/]+\//, ""));
+  const api = /^[a-z]/.test(stem) ? stem : "api" + stem.replace(/^_/, "");
   return parseConfig(
     {
       output: resolve(args.out),

@@ -31,6 +31,16 @@ export function jsDoc(paragraphs: readonly (string | undefined)[], indent = ""):
   return `${indent}/**\n${lines.join("\n")}\n${indent} */\n`;
 }
 
+/** Text inside a one-line comment (`// …` or a JSDoc line): no line break, no `*\/`. */
+export function commentInline(value: string | undefined): string {
+  if (!value) return "";
+  return value
+    .replace(/\r\n?|[\n\u2028\u2029\u0085]/g, " ")
+    .replace(/\*\//g, "*\\/")
+    .replace(/[\u0000-\u001f\u007f]/g, "")
+    .trim();
+}
+
 /** Text for one Markdown table cell or list item: no raw HTML, no breaking out of the cell. */
 export function mdInline(value: string | undefined): string {
   if (!value) return "";

@@ -187,7 +187,7 @@ export function buildModel(spec: LoadedSpec, api: ApiConfig, tokenUrls?: RegionM
     title: api.title ?? text(info.title) ?? api.name,
     version: text(info.version) ?? "",
     description: text(info.description),
-    servers: serversOf(doc, api, fail),
+    servers: serversOf(doc, api),
     tokenUrls: tokenUrls ?? tokenUrlOf(doc),
     operations,
     root: groupTree(operations, fail),
@@ -359,7 +359,7 @@ function detectLinksPaging(op: Json, query: string[], deref: (v: unknown) => Jso
   return "_links" in props && "results" in props ? "links" : undefined;
 }
 
-function serversOf(doc: Json, api: ApiConfig, fail: (pointer: string, reason: string) => never): RegionMap {
+function serversOf(doc: Json, api: ApiConfig): RegionMap {
   const servers = Array.isArray(doc.servers) ? (doc.servers as Json[]) : [];
   const urls: Partial<RegionMap> = {};
   for (const server of servers) {
@@ -368,14 +368,11 @@ function serversOf(doc: Json, api: ApiConfig, fail: (pointer: string, reason: st
       urls[region as keyof RegionMap] ??= expandServer(server);
     }
   }
-  const fallback = servers[0] ? expandServer(servers[0]) : undefined;
+  // A spec without servers is valid; its users then pass `baseUrls` (the runtime says so).
+  const fallback = servers[0] ? expandServer(servers[0]) : "";
   const result = {} as RegionMap;
   for (const region of REGIONS) {
-    const url = api.servers?.[region] ?? urls[region] ?? fallback;
-    if (url === undefined) {
-      return fail("#/servers", `no server URL for region "${region}": add servers to the spec or to the config`);
-    }
-    result[region] = url.replace(/\/+$/, "");
+    result[region] = (api.servers?.[region] ?? urls[region] ?? fallback).replace(/\/+$/, "");
   }
   return result;
 }

@@ -4,7 +4,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Config } from "./config.js";
-import { assertPlain, jsDoc, mdCode, mdInline, tsLiteral, tsString } from "./escape.js";
+import { assertPlain, commentInline, jsDoc, mdCode, mdInline, tsLiteral, tsString } from "./escape.js";
 import type { ApiModel, GroupModel, OperationModel } from "./model.js";
 import { typeStem } from "./naming.js";
 
@@ -171,6 +171,8 @@ export interface ApiView {
   stem: string;
   title: string;
   mdTitle: string;
+  /** The title escaped for a comment line in generated code. */
+  commentTitle: string;
   version: string;
   mdVersion: string;
   headerDoc: string;
@@ -260,6 +262,7 @@ export function apiView(api: ApiModel): ApiView {
     stem,
     title: api.title,
     mdTitle: mdInline(api.title),
+    commentTitle: commentInline(api.title),
     version: api.version,
     mdVersion: mdInline(api.version),
     headerDoc: jsDoc([`${api.title} ${api.version}`.trim(), api.description]),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assertPlain, jsDoc, mdCode, mdInline, tsString } from "../../generator/escape.js";
+import { assertPlain, commentInline, jsDoc, mdCode, mdInline, tsString } from "../../generator/escape.js";
 
 describe("tsString", () => {
   it.each([
@@ -36,4 +36,11 @@ describe("assertPlain", () => {
   it.each(['a"b', "a b", "x*/", "a//b", "a\nb", "${x}"])("refuses %j", (v) =>
     expect(() => assertPlain(v)).toThrow(/use a helper/),
   );
+});
+
+describe("commentInline", () => {
+  it.each([
+    ["a terminator", "x */ y", "x *\\/ y"],
+    ["line breaks", "a\nb\u2028c", "a b c"],
+  ])("escapes %s", (_t, given, want) => expect(commentInline(given)).toBe(want));
 });

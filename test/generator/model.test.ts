@@ -93,7 +93,7 @@ describe("buildModel on the 3.1 fixture (x-xdr extensions)", async () => {
 describe("buildModel rejects names it cannot use", () => {
   const fake = (paths: Record<string, unknown>): LoadedSpec => ({
     file: "spec.yaml",
-    document: { openapi: "3.1.0", info: { title: "t", version: "1" }, servers: [{ url: "https://x" }], paths } as LoadedSpec["document"],
+    document: { openapi: "3.1.0", info: { title: "t", version: "1" }, paths } as LoadedSpec["document"],
     openapiVersion: "3.1",
     files: [],
     place: (pointer) => ({ file: "spec.yaml", pointer }),

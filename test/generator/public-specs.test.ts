@@ -1,0 +1,105 @@
+// `generate --input` on real public specs shipped in npm packages (@readme/oas-examples, and
+// Cisco's Automation document from ../shared): each either generates a package that passes
+// `tsc --strict`, or is refused with the one-line reason recorded here.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLI, ROOT } from "./workspace.js";
+
+const EXAMPLES = join(ROOT, "node_modules/@readme/oas-examples");
+const AUTOMATION = join(ROOT, "../shared/specs/automation/cisco-xdr-automation-openapi.json");
+const OUT = join(ROOT, ".xdr-test-tmp/public-specs");
+
+type Want = "generates" | RegExp;
+const SPECS: [string, string, Want][] = [
+  ["petstore 3.0", `${EXAMPLES}/3.0/json/petstore.json`, "generates"],
+  ["petstore 3.0 (YAML)", `${EXAMPLES}/3.0/yaml/petstore.yaml`, "generates"],
+  ["petstore 3.1", `${EXAMPLES}/3.1/json/petstore.json`, "generates"],
+  ["petstore-expanded", `${EXAMPLES}/3.0/json/petstore-expanded.json`, "generates"],
+  ["readme 3.1", `${EXAMPLES}/3.1/json/readme.json`, "generates"],
+  ["parameter styles 3.1", `${EXAMPLES}/3.1/json/parameters-style.json`, "generates"],
+  ["schema types 3.1", `${EXAMPLES}/3.1/json/schema-types.json`, "generates"],
+  ["file uploads (multipart)", `${EXAMPLES}/3.0/json/file-uploads.json`, "generates"],
+  ["form data", `${EXAMPLES}/3.0/json/form-data.json`, "generates"],
+  ["polymorphism", `${EXAMPLES}/3.0/json/polymorphism.json`, "generates"],
+  ["circular schemas", `${EXAMPLES}/3.0/json/circular.json`, "generates"],
+  ["callbacks, no servers", `${EXAMPLES}/3.0/json/callbacks.json`, "generates"],
+  ["security schemes", `${EXAMPLES}/3.0/json/security.json`, "generates"],
+  ["many status codes", `${EXAMPLES}/3.0/json/http-status-codes.json`, "generates"],
+  ["Cisco XDR Automation", AUTOMATION, "generates"],
+  [
+    "discriminator mapping to a missing schema",
+    `${EXAMPLES}/3.0/json/discriminators.json`,
+    /discriminators\.json:251:35 \(#\/paths\/~1mapping-of-schema-names\/patch\/.*\/mapping\/Option One\): Can't resolve \$ref/,
+  ],
+  ["webhooks only", `${EXAMPLES}/3.1/json/webhooks.json`, /webhooks\.json:\d+:\d+ \(#\/paths\): `paths` has no operations/],
+];
+
+const results = new Map<string, { code: number; stderr: string }>();
+
+function generate(name: string, spec: string, out: string): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, "generate", "--input", spec, "--name", name, "--out", out], { cwd: ROOT });
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    child.on("exit", (code) => resolve({ code: code ?? -1, stderr }));
+  });
+}
+
+beforeAll(async () => {
+  rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(OUT, { recursive: true });
+  const queue = SPECS.filter(([, spec]) => existsSync(spec));
+  // Two at a time: the machines have two cores.
+  const workers = [0, 1].map(async (w) => {
+    for (let i = w; i < queue.length; i += 2) {
+      const [title, spec] = queue[i]!;
+      results.set(title, await generate(`pub-${i}`, spec, join(OUT, `pub-${i}`)));
+    }
+  });
+  await Promise.all(workers);
+}, 300_000);
+afterAll(() => rmSync(OUT, { recursive: true, force: true }));
+
+describe("generate --input on public specs", () => {
+  it.each(SPECS)("%s", (title, spec, want) => {
+    if (!existsSync(spec)) {
+      console.warn(`NOTICE: ${title} skipped: ${spec} is absent`);
+      return;
+    }
+    const r = results.get(title)!;
+    if (want === "generates") {
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+    } else {
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toMatch(want);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    }
+  });
+
+  it("every generated package type-checks under tsc --strict", () => {
+    writeFileSync(
+      join(OUT, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          lib: ["ES2022", "DOM", "DOM.Iterable"],
+          skipLibCheck: false,
+          types: [],
+        },
+        include: ["*/src/**/*.ts"],
+      }),
+    );
+    const tsc = spawnSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(OUT, "tsconfig.json")], {
+      encoding: "utf8",
+    });
+    expect(tsc.stdout + tsc.stderr).toBe("");
+    expect(tsc.status).toBe(0);
+  }, 300_000);
+});
