@@ -442,7 +442,24 @@ const CTIA_ROWS: Row[] = [
 
 // ---- checks ----------------------------------------------------------------------------------
 
-const ROWS: Row[] = [...IROH_ROWS, ...CTIA_ROWS];
+// These routes exist, but CTIA grants them only to the `developer` capability, which no XDR
+// API-client token carries (reference §3.10); specs/ctia.yaml leaves them out for that reason.
+const DEVELOPER_ONLY = "needs CTIA's `developer` capability, never granted to XDR API clients";
+const DEVELOPER_ROUTES = new Set(
+  [
+    ["GET", "/ctia/properties"],
+    ["GET", "/ctia/metrics"],
+    ["PUT", "/ctia/judgement/{id}"],
+    ["DELETE", "/ctia/event/{id}"],
+    ["DELETE", "/ctia/event/search"],
+  ].map(([method, path]) => routeKey(method!, path!)),
+);
+
+const ROWS: Row[] = [...IROH_ROWS, ...CTIA_ROWS].map((row) =>
+  !row.notLive && DEVELOPER_ROUTES.has(routeKey(row.method, row.path))
+    ? { ...row, notLive: DEVELOPER_ONLY }
+    : row,
+);
 const LIVE = ROWS.filter((r) => !r.notLive);
 const NOT_LIVE = ROWS.filter((r) => r.notLive);
 
