@@ -103,10 +103,12 @@ export function buildModel(spec: LoadedSpec, api: ApiConfig, tokenUrls?: RegionM
       const body = requestBodyOf(op, deref);
       const bodyFields = body && body.schema ? objectProperties(body.schema, deref) : undefined;
       const collides = bodyFields?.names.some((n) => paramNames.has(n)) ?? false;
+      // A non-object body is the argument itself (`deliberate(observables)`) unless a parameter
+      // is required; optional query parameters then travel in `options.query`.
       let args: ArgStyle;
       if (!body) args = paramNames.size > 0 ? "flat" : "none";
       else if (bodyFields && !collides) args = "flat";
-      else args = paramNames.size > 0 ? "split" : "body";
+      else args = anyRequiredParam || pathParams.length > 0 ? "split" : "body";
       const bodyNeedsInput =
         body?.required === true && (args !== "flat" || (bodyFields?.required.length ?? 1) > 0);
       const argsOptional = args !== "none" && !anyRequiredParam && !bodyNeedsInput;

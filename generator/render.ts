@@ -149,6 +149,8 @@ interface OperationView {
   literal: string;
   hasArgs: boolean;
   optional: boolean;
+  /** `RequestOptions`, plus a typed `query` where the argument is the body itself. */
+  optionsType: string;
   paginated: boolean;
   waitable: boolean;
   /** Markdown cells. */
@@ -183,6 +185,7 @@ export interface ApiView {
   operations: OperationView[];
   root: GroupView;
   anyPaginated: boolean;
+  anyQueryOptions: boolean;
   workflowRun?: { start: string; getInstance: string };
   regions: { region: string; mdUrl: string }[];
   mdTokenUrl: string;
@@ -233,6 +236,10 @@ function operationView(api: ApiModel, op: OperationModel): OperationView {
     literal: tsLiteral(descriptor),
     hasArgs: op.args !== "none",
     optional: op.argsOptional,
+    optionsType:
+      op.args === "body" && op.queryParams.length > 0
+        ? `RequestOptions & { query?: QueryParams<${target}> }`
+        : "RequestOptions",
     paginated: op.paging !== undefined,
     waitable,
     mdName: mdCode(`${api.name}.${op.name}`),
@@ -273,6 +280,7 @@ export function apiView(api: ApiModel): ApiView {
     operations: [...views.values()],
     root: groupView(api.root, views),
     anyPaginated: api.operations.some((o) => o.paging),
+    anyQueryOptions: api.operations.some((o) => o.args === "body" && o.queryParams.length > 0),
     workflowRun: api.workflowRun && {
       start: api.workflowRun.start.constName,
       getInstance: api.workflowRun.getInstance.constName,

@@ -14,7 +14,8 @@ export type Region = "us" | "eu" | "apjc";
  * - `none`: no parameters and no body; the method takes only options.
  * - `flat`: one object holding the path, query and header parameters and, side by side, the
  *   properties of a JSON object body. Keys not named as parameters go to the body.
- * - `body`: the argument is the request body itself (an array, a string, a Blob…); no parameters.
+ * - `body`: the argument is the request body itself (an array, a string, a Blob…); no parameter
+ *   is required, and optional query parameters travel in `RequestOptions.query`.
  * - `split`: the parameters side by side, the body under the key `body` (a non-object body next
  *   to parameters, or a body property whose name collides with a parameter).
  */
@@ -52,6 +53,17 @@ export interface Operation {
   /** May be retried: GET/HEAD/PUT/DELETE/OPTIONS, or a POST the spec marks `x-xdr-safe`. */
   readonly safe?: boolean;
   readonly paging?: PagingStyle;
+  /**
+   * A limit the server enforces on this operation alone (Automation's workflow start: 10 per
+   * 60 000 ms per org). The transport keeps a sliding window per client and path and waits for a
+   * free slot (when the wait is ≤ `maxRetryAfterMs`, else `RateLimitError` at once).
+   */
+  readonly rateLimit?: RateLimitRule;
+}
+
+export interface RateLimitRule {
+  readonly requests: number;
+  readonly perMs: number;
 }
 
 /**
@@ -119,9 +131,7 @@ export type FlatArgs<O> = PathParams<O> & QueryParams<O> & HeaderParams<O> & Bod
 export type SplitArgs<O> = PathParams<O> &
   QueryParams<O> &
   HeaderParams<O> &
-  (undefined extends RequestBody<O>
-    ? { body?: RequestBody<O> }
-    : { body: RequestBody<O> });
+  (undefined extends RequestBody<O> ? { body?: RequestBody<O> } : { body: RequestBody<O> });
 export type BodyArg<O> = RequestBody<O>;
 
 // ---- Options -----------------------------------------------------------------------------------
@@ -138,6 +148,8 @@ export interface BaseUrls {
   automation?: string;
   /** Full token URL. Defaults to the region's, or `<iroh base URL>/iroh/oauth2/token`. */
   token?: string;
+  /** A standalone package's API, by its `ApiDescriptor.name`. */
+  [api: string]: string | undefined;
 }
 
 /** Options of `createXdr` and of each `create…Client`. */
@@ -155,6 +167,10 @@ export interface XdrOptions {
   maxRetries?: number;
   /** Longest `Retry-After` the client waits for; longer → `RateLimitError` at once. Default 60 000. */
   maxRetryAfterMs?: number;
+  /** First backoff delay; doubles per retry (with up to 25 % jitter). Default 500. */
+  retryDelayMs?: number;
+  /** Cap of the backoff delay. Default 8 000. */
+  maxRetryDelayMs?: number;
   logger?: Logger;
   fetch?: typeof globalThis.fetch;
   /** An undici dispatcher (e.g. `ProxyAgent`), passed to `fetch` as `dispatcher`. */
@@ -165,6 +181,8 @@ export interface XdrOptions {
 
 /** Per-call options, the last argument of every named method. */
 export interface RequestOptions {
+  /** Query parameters for operations whose argument is the body itself (`deliberate(observables, { query: { mids } })`). */
+  query?: Record<string, unknown>;
   signal?: AbortSignal;
   timeoutMs?: number;
   maxRetries?: number;
@@ -179,4 +197,86 @@ export interface ApiDescriptor {
   readonly servers: Readonly<Record<Region, string>>;
   /** OAuth2 token URL per region; absent for APIs without OAuth2. */
   readonly tokenUrls?: Readonly<Record<Region, string>>;
+}
+
+// ---- What the runtime returns (implemented in promise.ts, transport.ts) -------------------------
+
+export interface Observable {
+  type: string;
+  value: string;
+}
+
+/** From `X-Ratelimit-{Org,Group}-Limit` / `-Remaining`. */
+export interface RateLimitInfo {
+  limit?: number;
+  remaining?: number;
+}
+
+export interface WithResponse<T> {
+  data: T;
+  response: Response;
+  /** `X-Request-Id`: quote it to Cisco support. */
+  requestId?: string;
+  rateLimit?: RateLimitInfo;
+}
+
+/** The success body; `.withResponse()` also gives the `Response` and its request id. */
+export interface ApiPromise<T> extends Promise<T> {
+  withResponse(): Promise<WithResponse<T>>;
+}
+
+export interface Page<Item> {
+  readonly items: Item[];
+  /** `X-Total-Hits` (CTIA). */
+  readonly totalHits?: number;
+  readonly response: Response;
+  hasNextPage(): boolean;
+  /** Throws `XdrError` when there is no next page. */
+  nextPage(): PagePromise<Item>;
+}
+
+/** Awaits to the first page; `for await` yields every item of every page. */
+export interface PagePromise<Item> extends Promise<Page<Item>>, AsyncIterable<Item> {}
+
+/** One API's client core: the generated client is a thin typed layer over it. */
+export interface Transport {
+  readonly api: ApiDescriptor;
+  /** Base URL in use, without a trailing slash. */
+  readonly baseUrl: string;
+  call<O extends Operation>(
+    op: O,
+    args: ArgsOf<O>,
+    options?: RequestOptions,
+  ): ApiPromise<ResultOf<O>>;
+  paginate<O extends Operation>(
+    op: O,
+    args: ArgsOf<O>,
+    options?: RequestOptions,
+  ): PagePromise<PageItem<ResultOf<O>>>;
+  /**
+   * `fetch` with the same auth, timeout, retries and logging, for the raw openapi-fetch client.
+   * Never throws for an HTTP status; GET/HEAD/PUT/DELETE/OPTIONS are retried (the request is cloned
+   * before each attempt); the timeout covers the wait for the response headers.
+   */
+  readonly fetch: typeof globalThis.fetch;
+}
+
+/** Options of `startWorkflowAndWait` (`workflows.start(args, { wait: true, … })`). */
+export interface WaitOptions extends RequestOptions {
+  /** First wait between polls; ×1.5 per poll. Default 1 000. */
+  pollIntervalMs?: number;
+  /** Default 10 000. */
+  maxPollIntervalMs?: number;
+  /** Overall bound of the wait; then `TimeoutError`. Default 300 000. */
+  waitTimeoutMs?: number;
+}
+
+/**
+ * A workflow-start method (`workflows.start`): resolves to the start response, or with
+ * `{ wait: true }` starts the run and resolves to its final instance once it succeeded
+ * (`WorkflowRunError` when it failed or was cancelled, `TimeoutError` after `waitTimeoutMs`).
+ */
+export interface WaitableStart<Args, Started, Instance> {
+  (args: Args, options: WaitOptions & { wait: true }): Promise<Instance>;
+  (args: Args, options?: RequestOptions & { wait?: false }): ApiPromise<Started>;
 }

@@ -1,0 +1,36 @@
+// The runtime's public surface.
+export type * from "./types.js";
+export {
+  XdrError,
+  ConfigurationError,
+  ConnectionError,
+  TimeoutError,
+  AbortError,
+  MissingScopeError,
+  ApiError,
+  AuthenticationError,
+  PermissionDeniedError,
+  NotFoundError,
+  RateLimitError,
+  ServerError,
+  WorkflowRunError,
+} from "./errors.js";
+export type { ApiErrorInit } from "./errors.js";
+export { createTransport } from "./transport.js";
+export { clearTokenCache } from "./token.js";
+export { scopeCovers, missingScopes } from "./scopes.js";
+export { startWorkflowAndWait, waitableStart, runState } from "./workflow.js";
+export { verdicts, targets, investigateUrl } from "./helpers.js";
+export type {
+  InspectDep,
+  DeliberateDep,
+  ObserveDep,
+  ModuleRef,
+  ModuleError,
+  ValidTime,
+  VerdictItem,
+  VerdictsResult,
+  SightingTarget,
+  ModuleTargets,
+  TargetsResult,
+} from "./helpers.js";

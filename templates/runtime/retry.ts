@@ -1,0 +1,73 @@
+// Pacing: backoff, `Retry-After`, sleeping, per-attempt timeouts and the client-side limiter.
+import { AbortError } from "./errors.js";
+import type { RateLimitRule } from "./types.js";
+
+/** Delay before retry number `retry` (0-based): `min(base · 2^retry, max)` minus up to 25 %. */
+export function backoffMs(
+  retry: number,
+  baseMs = 500,
+  maxMs = 8_000,
+  random: () => number = Math.random,
+): number {
+  return Math.round(Math.min(baseMs * 2 ** retry, maxMs) * (1 - 0.25 * random()));
+}
+
+const SECONDS = /^\d+(?:\.\d+)?$/;
+
+/** `Retry-After` as delta-seconds or an HTTP date, in ms from `now`; `undefined` if unusable. */
+export function parseRetryAfter(
+  value: string | null,
+  now: number = Date.now(),
+): number | undefined {
+  if (!value) return undefined;
+  const v = value.trim();
+  if (SECONDS.test(v)) return Math.ceil(Number(v) * 1000);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** 408, 429 and 5xx: the request may succeed if repeated. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+export function aborted(signal: AbortSignal): AbortError {
+  return new AbortError("The request was aborted", { cause: signal.reason });
+}
+
+/** Waits `ms`; rejects with `AbortError` when the signal fires. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(aborted(signal));
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(aborted(signal!));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Timer callback: one module-level function, so that arming a timeout allocates no closure. */
+export function abortController(controller: AbortController): void {
+  controller.abort();
+}
+
+/**
+ * Reserves the next free slot of a sliding window (`times`: reserved send times, ascending) and
+ * returns how long to wait for it. Nothing is reserved when the wait would exceed `maxWaitMs`.
+ */
+export function reserveSlot(
+  times: number[],
+  rule: RateLimitRule,
+  now: number,
+  maxWaitMs: number,
+): number {
+  while (times.length && times[0]! <= now - rule.perMs) times.shift();
+  const at = times.length < rule.requests ? now : times[times.length - rule.requests]! + rule.perMs;
+  if (at - now <= maxWaitMs) times.push(at);
+  return at - now;
+}
