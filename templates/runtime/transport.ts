@@ -91,7 +91,7 @@ export function createTransport(api: ApiDescriptor, options: XdrOptions = {}): T
     ): PagePromise<PageItem<ResultOf<O>>> {
       return pagePromise({ send, op, args, options: o }) as PagePromise<PageItem<ResultOf<O>>>;
     },
-    async fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    async fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
       const req = input instanceof Request && !init ? input : new Request(input, init);
       return (await exchange(c, undefined, init, undefined, undefined, req)).response;
     },
@@ -227,12 +227,17 @@ function planOf(op: Operation): Plan {
   return plan;
 }
 
+// DOM's RequestInit has no `dispatcher` and @types/node types it with undici's class; the
+// runtime passes the caller's through untouched, so it is `unknown` here and cast at the call.
+type Body = NonNullable<RequestInit["body"]>;
+type FetchInit = Omit<RequestInit, "dispatcher"> & { dispatcher?: unknown };
+
 interface Built {
   readonly url: string;
   /** Path without the query, for logs. */
   readonly path: string;
   readonly headers: Record<string, string>;
-  readonly init: RequestInit & { dispatcher?: unknown };
+  readonly init: FetchInit;
   /** The operation may be repeated and its body can be sent again. */
   readonly safe: boolean;
 }
@@ -316,7 +321,7 @@ function addQuery(q: string, k: string, v: unknown): string {
   return (q ? q + "&" : "") + encodeURIComponent(k) + "=" + encodeURIComponent(scalar(v));
 }
 
-function encode(kind: BodyEncoding, body: unknown, headers: Record<string, string>): BodyInit {
+function encode(kind: BodyEncoding, body: unknown, headers: Record<string, string>): Body {
   if (kind === "json") {
     headers["content-type"] ??= "application/json";
     return JSON.stringify(body);
@@ -328,7 +333,7 @@ function encode(kind: BodyEncoding, body: unknown, headers: Record<string, strin
   if (kind === "binary") {
     if (!(body instanceof Blob && body.type))
       headers["content-type"] ??= "application/octet-stream";
-    return body as BodyInit;
+    return body as Body;
   }
   // form, multipart: fetch sets the content type (with the multipart boundary).
   const form = kind === "form" ? new URLSearchParams() : new FormData();
@@ -411,7 +416,7 @@ async function exchange(
       if (signal) unlink = link(signal, ctrl!);
       b.init.signal = ctrl?.signal;
       sent = true;
-      res = await (c.fetch ?? fetch)(raw ? withHeaders(raw.clone(), b.headers) : b.url, b.init);
+      res = await (c.fetch ?? fetch)(raw ? withHeaders(raw.clone(), b.headers) : b.url, b.init as RequestInit);
       const status = res.status;
       if (res.ok) return { data: raw ? undefined : await parse(c, op!, res, token), response: res };
       refresh = status === 401 && token !== undefined && !reauthed;
