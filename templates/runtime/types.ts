@@ -101,17 +101,26 @@ export type MediaBody<C> = C extends { "application/json": infer B }
       ? B
       : C[keyof C];
 
-export type RequestBody<O> = O extends { requestBody: { content: infer C } }
-  ? MediaBody<C>
-  : O extends { requestBody?: { content: infer C } }
-    ? MediaBody<C> | undefined
-    : never;
+/**
+ * The declared request body, `never` when there is none. openapi-typescript writes
+ * `requestBody?: never` for "no body": that reads as `undefined` normally but as `never` under
+ * `exactOptionalPropertyTypes`, and `never` matches every pattern, so test for it first.
+ */
+type BodyOf<O> = O extends { requestBody?: infer B } ? NonNullable<B> : never;
+type BodyRequired<O> = O extends { requestBody: unknown } ? true : false;
+type ContentOf<B> = B extends { content: infer C } ? C : never;
 
-type BodyFields<O> = O extends { requestBody: { content: infer C } }
-  ? MediaBody<C>
-  : O extends { requestBody?: { content: infer C } }
-    ? Partial<MediaBody<C>>
-    : object;
+export type RequestBody<O> = [BodyOf<O>] extends [never]
+  ? never
+  : BodyRequired<O> extends true
+    ? MediaBody<ContentOf<BodyOf<O>>>
+    : MediaBody<ContentOf<BodyOf<O>>> | undefined;
+
+type BodyFields<O> = [BodyOf<O>] extends [never]
+  ? object
+  : BodyRequired<O> extends true
+    ? MediaBody<ContentOf<BodyOf<O>>>
+    : Partial<MediaBody<ContentOf<BodyOf<O>>>>;
 
 type SuccessStatus = 200 | 201 | 202 | 203 | 204 | 205 | 206 | 207 | "2XX";
 type ResponseBody<R> = R extends { content: infer C }
