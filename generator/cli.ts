@@ -30,7 +30,9 @@ interface CommonArgs {
   templates?: string;
 }
 
-async function configFrom(args: CommonArgs & { input?: string; name?: string; out?: string }): Promise<Config> {
+async function configFrom(
+  args: CommonArgs & { input?: string; name?: string; out?: string },
+): Promise<Config> {
   if (args.input === undefined) {
     if (args.name !== undefined || args.out !== undefined) {
       throw new ExitError("--name and --out go with --input", 2);
@@ -53,7 +55,8 @@ async function configFrom(args: CommonArgs & { input?: string; name?: string; ou
 
 function fetcherFor(config: Config, options: { from?: string; accept?: boolean } = {}) {
   return async (api: ApiConfig) => {
-    if (!api.fetch) throw new ExitError(`API "${api.name}" is not downloaded (no "fetch" in the config)`, 2);
+    if (!api.fetch)
+      throw new ExitError(`API "${api.name}" is not downloaded (no "fetch" in the config)`, 2);
     const result = await fetchSpec({
       lockFile: rel(api.fetch.lock),
       outFile: rel(api.spec),
@@ -64,12 +67,21 @@ function fetcherFor(config: Config, options: { from?: string; accept?: boolean }
       log: err,
     });
     (result.exitCode === 0 ? out : err)(result.message);
-    if (result.exitCode !== 0) throw new ExitError(`fetch-spec ${api.name} failed`, result.exitCode);
+    if (result.exitCode !== 0)
+      throw new ExitError(`fetch-spec ${api.name} failed`, result.exitCode);
     return result;
   };
 }
 
-async function runGenerate(args: CommonArgs & { apis?: string[]; input?: string; name?: string; out?: string; force?: boolean }) {
+async function runGenerate(
+  args: CommonArgs & {
+    apis?: string[];
+    input?: string;
+    name?: string;
+    out?: string;
+    force?: boolean;
+  },
+) {
   const config = await configFrom(args);
   await generate({
     config,
@@ -92,7 +104,10 @@ async function runCheck(args: CommonArgs) {
   }
   if (problems.length > 0) throw new ExitError(problems.join("\n"), 1);
 
-  const expected = await renderEverything({ config, templatesDir: args.templates && resolve(args.templates) });
+  const expected = await renderEverything({
+    config,
+    templatesDir: args.templates && resolve(args.templates),
+  });
   const actual = await readTree(config.output);
   if (!actual.has(MANIFEST_FILE)) {
     out(`specs valid; ${rel(config.output)} not generated yet (run npm run generate)`);
@@ -162,7 +177,11 @@ async function runWatch(args: CommonArgs & { apis?: string[] }) {
     ...(templatesDir ? [templatesDir] : []),
   ]);
   const watchers = [...folders].map((folder) =>
-    watchFs(folder, { recursive: folder === DEFAULT_TEMPLATES || folder === templatesDir }, schedule),
+    watchFs(
+      folder,
+      { recursive: folder === DEFAULT_TEMPLATES || folder === templatesDir },
+      schedule,
+    ),
   );
   out(`watching ${[...folders].map(rel).join(", ")} (Ctrl-C to stop)`);
   await new Promise<void>((done) => {
@@ -183,7 +202,9 @@ async function runFetchSpec(args: CommonArgs & { api: string; from?: string; acc
 function messageOf(error: unknown): string {
   if (error instanceof BadInputError || error instanceof ExitError) return error.message;
   const text = error instanceof Error ? error.message : String(error);
-  return process.env.XDR_CODEGEN_DEBUG && error instanceof Error ? String(error.stack) : `xdr-codegen: ${text}`;
+  return process.env.XDR_CODEGEN_DEBUG && error instanceof Error
+    ? String(error.stack)
+    : `xdr-codegen: ${text}`;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -192,19 +213,36 @@ export async function main(argv: string[]): Promise<number> {
     .scriptName("xdr-codegen")
     .usage("$0 <command> [options]\n\nGenerates the typed xdr-sdk package from OpenAPI specs.")
     .option("config", { type: "string", default: CONFIG_FILE, describe: "Config file" })
-    .option("templates", { type: "string", describe: "Folder of template overrides (same names as templates/)" })
+    .option("templates", {
+      type: "string",
+      describe: "Folder of template overrides (same names as templates/)",
+    })
     .command(
       "generate [apis..]",
       "Regenerate the named APIs (default: all); unchanged ones are skipped",
       (y) =>
         y
-          .positional("apis", { type: "string", array: true, describe: "API names from the config" })
-          .option("input", { type: "string", describe: "Any OpenAPI 3.0/3.1 file: generate a standalone package" })
+          .positional("apis", {
+            type: "string",
+            array: true,
+            describe: "API names from the config",
+          })
+          .option("input", {
+            type: "string",
+            describe: "Any OpenAPI 3.0/3.1 file: generate a standalone package",
+          })
           .option("name", { type: "string", describe: "Package name (with --input)" })
           .option("out", { type: "string", describe: "Output folder (with --input)" })
-          .option("force", { type: "boolean", default: false, describe: "Ignore the manifest, regenerate all" })
+          .option("force", {
+            type: "boolean",
+            default: false,
+            describe: "Ignore the manifest, regenerate all",
+          })
           .example("$0 generate", "all APIs in the config")
-          .example("$0 generate --input petstore.yaml --name petstore --out ./petstore-sdk", "any spec"),
+          .example(
+            "$0 generate --input petstore.yaml --name petstore --out ./petstore-sdk",
+            "any spec",
+          ),
       (args) => runGenerate(args),
     )
     .command(
@@ -226,7 +264,11 @@ export async function main(argv: string[]): Promise<number> {
         y
           .positional("api", { type: "string", demandOption: true })
           .option("from", { type: "string", describe: "Take the spec from this path or URL only" })
-          .option("accept", { type: "boolean", default: false, describe: "Accept a changed spec and rewrite the lock" }),
+          .option("accept", {
+            type: "boolean",
+            default: false,
+            describe: "Accept a changed spec and rewrite the lock",
+          }),
       (args) => runFetchSpec({ ...args, api: args.api as string }),
     )
     .demandCommand(1, "Name a command: generate, check, watch or fetch-spec")

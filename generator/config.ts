@@ -89,11 +89,14 @@ export function parseConfig(raw: unknown, file: string, dir: string): Config {
   const str = (value: unknown, path: (string | number)[]): string =>
     typeof value === "string" && value !== "" ? value : fail(path, "expected a non-empty string");
   const strings = (value: unknown, path: (string | number)[]): string[] =>
-    Array.isArray(value) ? value.map((v, i) => str(v, [...path, i])) : fail(path, "expected an array");
+    Array.isArray(value)
+      ? value.map((v, i) => str(v, [...path, i]))
+      : fail(path, "expected an array");
   const regionMap = (value: unknown, path: (string | number)[], complete: boolean) => {
     const map = obj(value, path);
     for (const key of Object.keys(map)) {
-      if (!(REGIONS as readonly string[]).includes(key)) fail([...path, key], `unknown region (use ${REGIONS.join(", ")})`);
+      if (!(REGIONS as readonly string[]).includes(key))
+        fail([...path, key], `unknown region (use ${REGIONS.join(", ")})`);
     }
     const result: Partial<RegionMap> = {};
     for (const region of REGIONS) {
@@ -108,13 +111,15 @@ export function parseConfig(raw: unknown, file: string, dir: string): Config {
   const apisRaw = obj(root.apis, ["apis"]);
   const apis: ApiConfig[] = Object.entries(apisRaw).map(([name, value]) => {
     const path = ["apis", name];
-    if (!/^[a-z][A-Za-z0-9]*$/.test(name)) fail(path, "API names are letters and digits, starting lower-case");
+    if (!/^[a-z][A-Za-z0-9]*$/.test(name))
+      fail(path, "API names are letters and digits, starting lower-case");
     const api = obj(value, path);
     const names = obj(api.names ?? {}, [...path, "names"]);
     for (const [key, target] of Object.entries(names)) str(target, [...path, "names", key]);
     const paging = obj(api.paging ?? {}, [...path, "paging"]);
     for (const [key, style] of Object.entries(paging)) {
-      if (style !== "ctia" && style !== "links") fail([...path, "paging", key], 'expected "ctia" or "links"');
+      if (style !== "ctia" && style !== "links")
+        fail([...path, "paging", key], 'expected "ctia" or "links"');
     }
     const rateLimits = obj(api.rateLimits ?? {}, [...path, "rateLimits"]);
     for (const [key, limit] of Object.entries(rateLimits)) {
@@ -124,12 +129,14 @@ export function parseConfig(raw: unknown, file: string, dir: string): Config {
       }
     }
     const fetchRaw = api.fetch === undefined ? undefined : obj(api.fetch, [...path, "fetch"]);
-    const runRaw = api.workflowRun === undefined ? undefined : obj(api.workflowRun, [...path, "workflowRun"]);
+    const runRaw =
+      api.workflowRun === undefined ? undefined : obj(api.workflowRun, [...path, "workflowRun"]);
     return {
       name,
       spec: resolve(dir, str(api.spec, [...path, "spec"])),
       title: api.title === undefined ? undefined : str(api.title, [...path, "title"]),
-      servers: api.servers === undefined ? undefined : regionMap(api.servers, [...path, "servers"], false),
+      servers:
+        api.servers === undefined ? undefined : regionMap(api.servers, [...path, "servers"], false),
       scopes: api.scopes === undefined ? undefined : strings(api.scopes, [...path, "scopes"]),
       names: names as Record<string, string>,
       safe: api.safe === undefined ? [] : strings(api.safe, [...path, "safe"]),
@@ -154,10 +161,13 @@ export function parseConfig(raw: unknown, file: string, dir: string): Config {
     package: {
       name: pkg.name === undefined ? "xdr-sdk" : str(pkg.name, ["package", "name"]),
       version: pkg.version === undefined ? "0.0.0" : str(pkg.version, ["package", "version"]),
-      description: pkg.description === undefined ? "" : str(pkg.description, ["package", "description"]),
+      description:
+        pkg.description === undefined ? "" : str(pkg.description, ["package", "description"]),
     },
     tokenUrls:
-      root.tokenUrls === undefined ? undefined : (regionMap(root.tokenUrls, ["tokenUrls"], true) as RegionMap),
+      root.tokenUrls === undefined
+        ? undefined
+        : (regionMap(root.tokenUrls, ["tokenUrls"], true) as RegionMap),
     apis,
     xdr: root.xdr === true,
   };

@@ -4,12 +4,16 @@
 
 /** A TypeScript/JavaScript string literal. */
 export function tsString(value: string): string {
-  return JSON.stringify(value).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(value)
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 /** Any JSON value as a TypeScript expression (object keys quoted, strings escaped). */
 export function tsLiteral(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(value, null, 2)
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 /**
@@ -25,6 +29,8 @@ export function jsDoc(paragraphs: readonly (string | undefined)[], indent = ""):
   const lines = text
     .replace(/\r\n?|[\u2028\u2029\u0085]/g, "\n")
     .replace(/\*\//g, "*\\/")
+    // Control characters have no business in a comment and some editors render them oddly.
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "")
     .split("\n")
     .map((line) => `${indent} *${line === "" ? "" : " " + line.replace(/\s+$/, "")}`);
@@ -34,11 +40,14 @@ export function jsDoc(paragraphs: readonly (string | undefined)[], indent = ""):
 /** Text inside a one-line comment (`// …` or a JSDoc line): no line break, no `*\/`. */
 export function commentInline(value: string | undefined): string {
   if (!value) return "";
-  return value
-    .replace(/\r\n?|[\n\u2028\u2029\u0085]/g, " ")
-    .replace(/\*\//g, "*\\/")
-    .replace(/[\u0000-\u001f\u007f]/g, "")
-    .trim();
+  return (
+    value
+      .replace(/\r\n?|[\n\u2028\u2029\u0085]/g, " ")
+      .replace(/\*\//g, "*\\/")
+      // eslint-disable-next-line no-control-regex -- control characters are dropped on purpose
+      .replace(/[\u0000-\u001f\u007f]/g, "")
+      .trim()
+  );
 }
 
 /** Text for one Markdown table cell or list item: no raw HTML, no breaking out of the cell. */
@@ -53,7 +62,9 @@ export function mdInline(value: string | undefined): string {
 /** Inline code in Markdown whatever the content holds (backticks included). */
 export function mdCode(value: string): string {
   const clean = value.replace(/[\r\n\u2028\u2029]/g, " ").replace(/\|/g, "\\|");
-  const fence = "`".repeat((clean.match(/`+/g) ?? [""]).reduce((m, s) => Math.max(m, s.length), 0) + 1);
+  const fence = "`".repeat(
+    (clean.match(/`+/g) ?? [""]).reduce((m, s) => Math.max(m, s.length), 0) + 1,
+  );
   return `${fence}${fence.length > 1 ? " " : ""}${clean}${fence.length > 1 ? " " : ""}${fence}`;
 }
 

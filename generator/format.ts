@@ -20,7 +20,9 @@ export async function formatFiles(files: readonly RenderedFile[]): Promise<Rende
       } catch (error) {
         // Only a broken template (the defaults or a user's override) can produce unparsable output.
         const reason = (error as Error).message.split("\n")[0];
-        throw new Error(`a template produced invalid ${parser} for ${file.path}: ${reason}`);
+        throw new Error(`a template produced invalid ${parser} for ${file.path}: ${reason}`, {
+          cause: error,
+        });
       }
     }),
   );

@@ -129,7 +129,10 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 
   files.push(...(await renderShared(config, views as ApiView[], templates)));
   const compiled = await compileFiles(files);
-  const output: OutputFile[] = [...files, ...compiled].map(({ path, content }) => ({ path, content }));
+  const output: OutputFile[] = [...files, ...compiled].map(({ path, content }) => ({
+    path,
+    content,
+  }));
   const newManifest: Manifest = { shared, apis };
   output.push({ path: MANIFEST_FILE, content: JSON.stringify(newManifest, null, 2) + "\n" });
 
@@ -166,7 +169,11 @@ export async function renderEverything(
   files.push(...(await renderShared(options.config, views, templates)));
   const result = new Map<string, string>();
   for (const f of [...files, ...(await compileFiles(files))]) result.set(f.path, f.content);
-  const shared = sha256(inputs.common, JSON.stringify(options.config.package), String(options.config.xdr));
+  const shared = sha256(
+    inputs.common,
+    JSON.stringify(options.config.package),
+    String(options.config.xdr),
+  );
   result.set(MANIFEST_FILE, JSON.stringify({ shared, apis }, null, 2) + "\n");
   return result;
 }
@@ -179,7 +186,10 @@ async function renderApi(
 ): Promise<{ rendered: RenderedFile[]; view: ApiView; specFiles: string[] }> {
   if (api.fetch && !(await fileExists(api.spec))) {
     if (!options.fetchMissingSpec) {
-      throw new BadInputError({ file: relative(process.cwd(), api.spec) }, "spec missing: run `npm run fetch-spec`");
+      throw new BadInputError(
+        { file: relative(process.cwd(), api.spec) },
+        "spec missing: run `npm run fetch-spec`",
+      );
     }
     await options.fetchMissingSpec(api);
   }
@@ -191,13 +201,24 @@ async function renderApi(
   return { rendered, view, specFiles: [...spec.files] };
 }
 
-async function renderShared(config: Config, views: ApiView[], templates: Templates): Promise<RenderedFile[]> {
+async function renderShared(
+  config: Config,
+  views: ApiView[],
+  templates: Templates,
+): Promise<RenderedFile[]> {
   const runtime: RenderedFile[] = [];
   for (const name of (await readdir(RUNTIME_DIR)).sort()) {
     if (!name.endsWith(".ts") || name.endsWith(".test.ts")) continue;
-    runtime.push({ path: `src/runtime/${name}`, content: await readFile(join(RUNTIME_DIR, name), "utf8"), format: false });
+    runtime.push({
+      path: `src/runtime/${name}`,
+      content: await readFile(join(RUNTIME_DIR, name), "utf8"),
+      format: false,
+    });
   }
-  const view = { ...packageView(config, views, "npm run generate"), openapiFetchRange: OPENAPI_FETCH_RANGE };
+  const view = {
+    ...packageView(config, views, "npm run generate"),
+    openapiFetchRange: OPENAPI_FETCH_RANGE,
+  };
   return [...runtime, ...(await formatFiles(renderPackageFiles(view, templates)))];
 }
 
@@ -214,7 +235,11 @@ async function inputHashes(options: Pick<GenerateOptions, "templatesDir">): Prom
   return { common: sha256(...parts) };
 }
 
-async function apiHash(api: ApiConfig, common: string, specFiles: readonly string[]): Promise<string> {
+async function apiHash(
+  api: ApiConfig,
+  common: string,
+  specFiles: readonly string[],
+): Promise<string> {
   const files = await Promise.all([...new Set([api.spec, ...specFiles])].sort().map(hashFile));
   return sha256(common, JSON.stringify(api), ...files);
 }

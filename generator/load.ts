@@ -66,7 +66,9 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
     file,
     document: result,
     openapiVersion,
-    files: [...new Set([absPath, ...resolver.getFiles()])].filter((f) => !/^https?:/.test(f)).sort(),
+    files: [...new Set([absPath, ...resolver.getFiles()])]
+      .filter((f) => !/^https?:/.test(f))
+      .sort(),
     place: placeOf,
   };
 }

@@ -144,7 +144,9 @@ export function buildModel(spec: LoadedSpec, api: ApiConfig, tokenUrls?: RegionM
         scopes,
         auth,
         safe:
-          SAFE_METHODS.has(method.toUpperCase()) || op["x-xdr-safe"] === true || api.safe.includes(key),
+          SAFE_METHODS.has(method.toUpperCase()) ||
+          op["x-xdr-safe"] === true ||
+          api.safe.includes(key),
         paging,
         rateLimit: api.rateLimits[key] ?? (op["x-xdr-rate-limit"] as RateLimit | undefined),
         pointer,
@@ -164,12 +166,18 @@ export function buildModel(spec: LoadedSpec, api: ApiConfig, tokenUrls?: RegionM
     const segments = name.split(".");
     for (const segment of segments) {
       if (!isIdentifier(segment) || RESERVED_MEMBERS.has(segment)) {
-        fail(r.pointer, `operation name "${name}" is not usable: "${segment}" is not a plain identifier or is reserved`);
+        fail(
+          r.pointer,
+          `operation name "${name}" is not usable: "${segment}" is not a plain identifier or is reserved`,
+        );
       }
     }
     const other = seen.get(name);
     if (other !== undefined) {
-      fail(r.pointer, `duplicate operation name "${name}" (also ${other}); set x-xdr-name or a "names" override in the config`);
+      fail(
+        r.pointer,
+        `duplicate operation name "${name}" (also ${other}); set x-xdr-name or a "names" override in the config`,
+      );
     }
     seen.set(name, `${r.method} ${r.path}`);
     const { explicitName: _e, derivedName: _d, version: _v, ...rest } = r;
@@ -248,12 +256,18 @@ function checkPathParameters(
   const declared = params.filter((p) => p.in === "path").map((p) => p.name);
   for (const name of declared) {
     if (!inTemplate.includes(name)) {
-      fail(pointer, `path parameter "${name}" is declared but missing from the path template "${path}"`);
+      fail(
+        pointer,
+        `path parameter "${name}" is declared but missing from the path template "${path}"`,
+      );
     }
   }
   for (const name of inTemplate) {
     if (!declared.includes(name)) {
-      fail(pointer, `"{${name}}" in the path template "${path}" is not declared as a path parameter`);
+      fail(
+        pointer,
+        `"{${name}}" in the path template "${path}" is not declared as a path parameter`,
+      );
     }
   }
 }
@@ -305,7 +319,9 @@ function objectProperties(
     };
   }
   const type = schema.type;
-  const isObject = type === "object" || (Array.isArray(type) && type.includes("object") && !type.includes("array"));
+  const isObject =
+    type === "object" ||
+    (Array.isArray(type) && type.includes("object") && !type.includes("array"));
   if (!isObject && !(type === undefined && schema.properties)) return undefined;
   if (schema.oneOf || schema.anyOf || !schema.properties) return undefined;
   return {
@@ -317,7 +333,9 @@ function objectProperties(
 function responseEncoding(op: Json, deref: (v: unknown) => Json): ResponseEncoding {
   const responses = (op.responses ?? {}) as Json;
   const success = Object.keys(responses).filter((code) => /^2(\d\d|XX)$/i.test(code));
-  const types = success.flatMap((code) => Object.keys((deref(responses[code]).content ?? {}) as Json));
+  const types = success.flatMap((code) =>
+    Object.keys((deref(responses[code]).content ?? {}) as Json),
+  );
   if (types.length === 0) return "none";
   if (types.some((t) => /json/i.test(t))) return "json";
   if (types.some((t) => t.startsWith("text/"))) return "text";
@@ -336,7 +354,11 @@ function securityOf(
   const schemes = ((doc.components as Json | undefined)?.securitySchemes ?? {}) as Json;
   const bearerLike = (name: string) => {
     const s = resolveRef(doc, schemes[name]) as Json | undefined;
-    return s?.type === "oauth2" || s?.type === "openIdConnect" || (s?.type === "http" && /^bearer$/i.test(String(s.scheme)));
+    return (
+      s?.type === "oauth2" ||
+      s?.type === "openIdConnect" ||
+      (s?.type === "http" && /^bearer$/i.test(String(s.scheme)))
+    );
   };
   // No requirement anywhere means the API takes no credentials (OpenAPI semantics).
   if (security === undefined) return { scopes: [], auth: false };
@@ -352,7 +374,11 @@ function securityOf(
 }
 
 /** A list whose response is `{ _links, results: [] }` and whose query takes `start`/`limit`. */
-function detectLinksPaging(op: Json, query: string[], deref: (v: unknown) => Json): "links" | undefined {
+function detectLinksPaging(
+  op: Json,
+  query: string[],
+  deref: (v: unknown) => Json,
+): "links" | undefined {
   if (!query.includes("start") || !query.includes("limit")) return undefined;
   const ok = deref(((op.responses ?? {}) as Json)["200"]);
   const media = ((ok?.content ?? {}) as Json)["application/json"] as Json | undefined;
@@ -399,18 +425,27 @@ function tokenUrlOf(doc: Json): RegionMap | undefined {
   return undefined;
 }
 
-function checkUniqueConstNames(ops: OperationModel[], fail: (pointer: string, reason: string) => never) {
+function checkUniqueConstNames(
+  ops: OperationModel[],
+  fail: (pointer: string, reason: string) => never,
+) {
   const seen = new Map<string, string>();
   for (const op of ops) {
     const other = seen.get(op.constName);
     if (other !== undefined) {
-      fail(op.pointer, `operation names "${op.name}" and "${other}" both export as "${op.constName}"`);
+      fail(
+        op.pointer,
+        `operation names "${op.name}" and "${other}" both export as "${op.constName}"`,
+      );
     }
     seen.set(op.constName, op.name);
   }
 }
 
-function groupTree(ops: OperationModel[], fail: (pointer: string, reason: string) => never): GroupModel {
+function groupTree(
+  ops: OperationModel[],
+  fail: (pointer: string, reason: string) => never,
+): GroupModel {
   const root: GroupModel = { name: "", operations: [], groups: [] };
   for (const op of ops) {
     const segments = op.name.split(".");

@@ -119,10 +119,13 @@ export function deriveName(method: string, path: string): string {
     name = (shape.endsWithParam ? ITEM_VERBS : COLLECTION_VERBS)[m] ?? m;
   } else {
     const last = statics[statics.length - 1]!;
-    const others = statics.slice(0, -1).map((s) => pascal(singular(s))).join("");
+    const others = statics
+      .slice(0, -1)
+      .map((s) => pascal(singular(s)))
+      .join("");
     if (shape.endsWithParam) {
       // `/workflows/{id}/actions/{actionId}`: an item of a sub-collection.
-      const verb = m === "post" ? "set" : ITEM_VERBS[m] ?? m;
+      const verb = m === "post" ? "set" : (ITEM_VERBS[m] ?? m);
       name = verb + others + pascal(singular(last));
     } else if (isPlural(last)) {
       const sub = others + pascal(last);

@@ -4,7 +4,15 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Config } from "./config.js";
-import { assertPlain, commentInline, jsDoc, mdCode, mdInline, tsLiteral, tsString } from "./escape.js";
+import {
+  assertPlain,
+  commentInline,
+  jsDoc,
+  mdCode,
+  mdInline,
+  tsLiteral,
+  tsString,
+} from "./escape.js";
 import type { ApiModel, GroupModel, OperationModel } from "./model.js";
 import { typeStem } from "./naming.js";
 
@@ -46,7 +54,9 @@ export async function loadTemplates(defaultDir: string, overrideDir?: string): P
   const safe = (text: string) => new hb.SafeString(text);
   hb.registerHelper("str", (value: unknown) => safe(tsString(String(value ?? ""))));
   hb.registerHelper("json", (value: unknown) => safe(JSON.stringify(value ?? null, null, 2)));
-  hb.registerHelper("md", (value: unknown) => safe(mdInline(value === undefined ? "" : String(value))));
+  hb.registerHelper("md", (value: unknown) =>
+    safe(mdInline(value === undefined ? "" : String(value))),
+  );
   hb.registerHelper("code", (value: unknown) => safe(mdCode(String(value ?? ""))));
   hb.registerHelper("raw", (value: unknown) => safe(String(value ?? "")));
 
@@ -193,7 +203,12 @@ export interface ApiView {
   example?: { call: string };
 }
 
-const TYPE_HELPER = { none: "void", flat: "FlatArgs", body: "BodyArg", split: "SplitArgs" } as const;
+const TYPE_HELPER = {
+  none: "void",
+  flat: "FlatArgs",
+  body: "BodyArg",
+  split: "SplitArgs",
+} as const;
 
 function operationView(api: ApiModel, op: OperationModel): OperationView {
   const target = `paths[${tsString(op.path)}][${tsString(op.method.toLowerCase())}]`;
@@ -217,7 +232,11 @@ function operationView(api: ApiModel, op: OperationModel): OperationView {
   if (op.rateLimit) descriptor.rateLimit = op.rateLimit;
 
   const route = `${op.method} ${op.path}`;
-  const scopeNote = op.scopes.length ? ` — scope ${op.scopes.join(", ")}` : op.auth ? "" : " — no token";
+  const scopeNote = op.scopes.length
+    ? ` — scope ${op.scopes.join(", ")}`
+    : op.auth
+      ? ""
+      : " — no token";
   const notes = [
     op.paging ? `paged (${op.paging === "ctia" ? "X-Next / search_after" : "start / limit"})` : "",
     op.safe && op.method === "POST" ? "retried (read-only)" : "",
@@ -231,7 +250,11 @@ function operationView(api: ApiModel, op: OperationModel): OperationView {
     constName: op.constName,
     methodName: op.methodName,
     descriptorDoc: jsDoc([op.summary ?? op.name, `\`${route}\``]),
-    methodDoc: jsDoc([op.summary, op.description !== op.summary ? op.description : undefined, ...tags]),
+    methodDoc: jsDoc([
+      op.summary,
+      op.description !== op.summary ? op.description : undefined,
+      ...tags,
+    ]),
     typeAnnotation,
     literal: tsLiteral(descriptor),
     hasArgs: op.args !== "none",
@@ -245,7 +268,11 @@ function operationView(api: ApiModel, op: OperationModel): OperationView {
     mdName: mdCode(`${api.name}.${op.name}`),
     mdMethod: op.method,
     mdPath: mdCode(op.path),
-    mdScopes: op.scopes.length ? op.scopes.map(mdCode).join(", ") : op.auth ? "—" : "none (no token)",
+    mdScopes: op.scopes.length
+      ? op.scopes.map(mdCode).join(", ")
+      : op.auth
+        ? "—"
+        : "none (no token)",
     mdSummary: mdInline(op.summary),
     mdNotes: notes.join(", "),
   };
@@ -263,7 +290,8 @@ export function apiView(api: ApiModel): ApiView {
   const stem = typeStem(api.name);
   const views = new Map(api.operations.map((op) => [op, operationView(api, op)]));
   const descriptor = { name: api.name, servers: api.servers, tokenUrls: api.tokenUrls };
-  const first = api.operations.find((o) => o.method === "GET" && o.args === "none") ?? api.operations[0];
+  const first =
+    api.operations.find((o) => o.method === "GET" && o.args === "none") ?? api.operations[0];
   return {
     name: api.name,
     stem,
@@ -288,7 +316,9 @@ export function apiView(api: ApiModel): ApiView {
     regions: Object.entries(api.servers).map(([region, url]) => ({ region, mdUrl: mdCode(url) })),
     mdTokenUrl: api.tokenUrls ? mdCode(api.tokenUrls.us) : "—",
     operationCount: api.operations.length,
-    example: first && { call: `${api.name}.${first.name}(${first.args === "none" ? "" : "{ … }"})` },
+    example: first && {
+      call: `${api.name}.${first.name}(${first.args === "none" ? "" : "{ … }"})`,
+    },
   };
 }
 
@@ -297,10 +327,18 @@ export function renderApiFiles(view: ApiView, types: string, templates: Template
   const dir = `src/${view.name}`;
   return [
     { path: `${dir}/types.ts`, content: types, format: false },
-    { path: `${dir}/operations.ts`, content: templates.render("operations.ts.hbs", view), format: true },
+    {
+      path: `${dir}/operations.ts`,
+      content: templates.render("operations.ts.hbs", view),
+      format: true,
+    },
     { path: `${dir}/client.ts`, content: templates.render("client.ts.hbs", view), format: true },
     { path: `${dir}/index.ts`, content: templates.render("api-index.ts.hbs", view), format: true },
-    { path: `docs/${view.name}.md`, content: templates.render("api-README.md.hbs", view), format: true },
+    {
+      path: `docs/${view.name}.md`,
+      content: templates.render("api-README.md.hbs", view),
+      format: true,
+    },
   ];
 }
 
@@ -314,7 +352,11 @@ export interface PackageView {
   generatorCommand: string;
 }
 
-export function packageView(config: Config, apis: ApiView[], generatorCommand: string): PackageView {
+export function packageView(
+  config: Config,
+  apis: ApiView[],
+  generatorCommand: string,
+): PackageView {
   const exportsMap: Record<string, unknown> = {
     ".": { types: "./dist/index.d.ts", import: "./dist/index.js" },
   };

@@ -53,7 +53,8 @@ export async function recover(outDir: string): Promise<void> {
   const prefix = basename(tempPrefix(outDir));
   const siblings = await readdir(dirname(outDir)).catch(() => [] as string[]);
   for (const name of siblings) {
-    if (name.startsWith(prefix)) await rm(join(dirname(outDir), name), { recursive: true, force: true });
+    if (name.startsWith(prefix))
+      await rm(join(dirname(outDir), name), { recursive: true, force: true });
   }
 }
 

@@ -22,7 +22,12 @@ const EVIL = [
 const evil = (i: number) => EVIL[i % EVIL.length]!;
 
 function evilSpec(): unknown {
-  const property = (i: number) => ({ type: "string", description: evil(i), default: evil(i + 1), enum: [evil(i + 2), "plain"] });
+  const property = (i: number) => ({
+    type: "string",
+    description: evil(i),
+    default: evil(i + 1),
+    enum: [evil(i + 2), "plain"],
+  });
   return {
     openapi: "3.1.0",
     info: { title: evil(0), version: evil(1), description: evil(2) },
@@ -36,7 +41,13 @@ function evilSpec(): unknown {
           description: evil(6),
           tags: [evil(4)],
           parameters: [
-            { name: "id", in: "path", required: true, description: evil(7), schema: { type: "string" } },
+            {
+              name: "id",
+              in: "path",
+              required: true,
+              description: evil(7),
+              schema: { type: "string" },
+            },
             { name: evil(1), in: "query", description: evil(3), schema: property(2) },
             { name: evil(3), in: "header", schema: { type: "string" } },
           ],
@@ -98,11 +109,23 @@ describe("an adversarial spec", () => {
     writeFileSync(
       ws.path("evil/tsconfig.json"),
       JSON.stringify({
-        compilerOptions: { strict: true, noEmit: true, target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", lib: ["ES2022", "DOM"], types: [] },
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          lib: ["ES2022", "DOM"],
+          types: [],
+        },
         include: ["src/**/*.ts"],
       }),
     );
-    const tsc = spawnSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", ws.path("evil/tsconfig.json")], { encoding: "utf8" });
+    const tsc = spawnSync(
+      process.execPath,
+      [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", ws.path("evil/tsconfig.json")],
+      { encoding: "utf8" },
+    );
     expect(tsc.stdout + tsc.stderr).toBe("");
     expect(tsc.status).toBe(0);
   }, 120_000);
@@ -112,7 +135,8 @@ describe("an adversarial spec", () => {
     for (const file of files(ws.path("evil/dist")).filter((f) => f.endsWith(".js"))) {
       const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
       for (const value of Object.values(mod)) {
-        if (typeof value === "function" && /^create\w+Client$/.test(value.name)) (value as (o: object) => unknown)({});
+        if (typeof value === "function" && /^create\w+Client$/.test(value.name))
+          (value as (o: object) => unknown)({});
       }
     }
     expect((globalThis as { pwned?: unknown }).pwned).toBeUndefined();

@@ -50,7 +50,10 @@ describe("generate", () => {
 
   it("regenerates only the API whose spec changed", () => {
     ws.run(["generate"]);
-    ws.write("specs/intel.json", ws.read("specs/intel.json").replace("Find observables", "Extract observables"));
+    ws.write(
+      "specs/intel.json",
+      ws.read("specs/intel.json").replace("Find observables", "Extract observables"),
+    );
     const r = ws.run(["generate"]);
     expect(r.stdout).toMatch(/^pets +unchanged$/m);
     expect(r.stdout).toMatch(/^intel +generated/m);
@@ -59,7 +62,10 @@ describe("generate", () => {
 
   it("regenerates only the named API", () => {
     ws.run(["generate"]);
-    ws.write("specs/intel.json", ws.read("specs/intel.json").replace("Find observables", "Extract observables"));
+    ws.write(
+      "specs/intel.json",
+      ws.read("specs/intel.json").replace("Find observables", "Extract observables"),
+    );
     ws.write("specs/pets.yaml", ws.read("specs/pets.yaml").replace("List pets", "List all pets"));
     const r = ws.run(["generate", "intel"]);
     expect(r.stdout).toMatch(/^pets +unchanged$/m);
@@ -74,7 +80,15 @@ describe("generate", () => {
   });
 
   it("generates a standalone package with --input", () => {
-    const r = ws.run(["generate", "--input", "specs/pets.yaml", "--name", "@acme/pets-sdk", "--out", "standalone"]);
+    const r = ws.run([
+      "generate",
+      "--input",
+      "specs/pets.yaml",
+      "--name",
+      "@acme/pets-sdk",
+      "--out",
+      "standalone",
+    ]);
     expect(r.code).toBe(0);
     const pkg = JSON.parse(ws.read("standalone/package.json"));
     expect(pkg.name).toBe("@acme/pets-sdk");
@@ -94,30 +108,40 @@ describe("bad input", () => {
   const cases: [string, { edit: (ws: Workspace) => void; want: RegExp }][] = [
     [
       "malformed spec",
-      { edit: (w) => w.write("specs/intel.json", '{ "openapi": '), want: /^specs\/intel\.json:1:14: malformed JSON: Unexpected end of JSON input$/ },
+      {
+        edit: (w) => w.write("specs/intel.json", '{ "openapi": '),
+        want: /^specs\/intel\.json:1:14: malformed JSON: Unexpected end of JSON input$/,
+      },
     ],
     [
       "unknown API name",
-      { edit: () => undefined, want: /^xdr-codegen\.config\.json: no API named "nope" \(configured: pets, intel\)$/ },
+      {
+        edit: () => undefined,
+        want: /^xdr-codegen\.config\.json: no API named "nope" \(configured: pets, intel\)$/,
+      },
     ],
     [
       "broken config",
       {
-        edit: (w) => w.write("xdr-codegen.config.json", JSON.stringify({ apis: { pets: { spec: 3 } } })),
+        edit: (w) =>
+          w.write("xdr-codegen.config.json", JSON.stringify({ apis: { pets: { spec: 3 } } })),
         want: /^xdr-codegen\.config\.json \(#\/apis\/pets\/spec\): expected a non-empty string$/,
       },
     ],
   ];
-  it.each(cases)("%s: one line naming the place, exit 2, previous output intact", async (title, { edit, want }) => {
-    ws.run(["generate"]);
-    const before = await tree();
-    edit(ws);
-    const r = ws.run(title === "unknown API name" ? ["generate", "nope"] : ["generate"]);
-    expect(r.code).toBe(2);
-    expect(r.stderr.trimEnd()).toMatch(want);
-    expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(await tree()).toEqual(before);
-  });
+  it.each(cases)(
+    "%s: one line naming the place, exit 2, previous output intact",
+    async (title, { edit, want }) => {
+      ws.run(["generate"]);
+      const before = await tree();
+      edit(ws);
+      const r = ws.run(title === "unknown API name" ? ["generate", "nope"] : ["generate"]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trimEnd()).toMatch(want);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(await tree()).toEqual(before);
+    },
+  );
 
   it("writes nothing when the first run fails", () => {
     ws.write("specs/pets.yaml", "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n");
@@ -190,7 +214,10 @@ describe("watch", () => {
     try {
       await waitForOutput(child, /watching /);
       const changed = waitForOutput(child, /intel +generated[^\n]*\n(.|\n)*wrote /);
-      ws.write("specs/intel.json", ws.read("specs/intel.json").replace("Find observables", "Extract observables"));
+      ws.write(
+        "specs/intel.json",
+        ws.read("specs/intel.json").replace("Find observables", "Extract observables"),
+      );
       const output = await changed;
       expect(output).toMatch(/^pets +unchanged$/m);
       expect(output).toMatch(/^intel +generated/m);
@@ -203,9 +230,12 @@ describe("watch", () => {
 });
 
 describe("--help", () => {
-  it.each([[[]], [["generate"]], [["check"]], [["watch"]], [["fetch-spec"]]])("%j --help", (args) => {
-    const r = ws.run([...args, "--help"]);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain("xdr-codegen");
-  });
+  it.each([[[]], [["generate"]], [["check"]], [["watch"]], [["fetch-spec"]]])(
+    "%j --help",
+    (args) => {
+      const r = ws.run([...args, "--help"]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain("xdr-codegen");
+    },
+  );
 });

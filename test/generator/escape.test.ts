@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { assertPlain, commentInline, jsDoc, mdCode, mdInline, tsString } from "../../generator/escape.js";
+import {
+  assertPlain,
+  commentInline,
+  jsDoc,
+  mdCode,
+  mdInline,
+  tsString,
+} from "../../generator/escape.js";
 
 describe("tsString", () => {
   it.each([
@@ -18,7 +25,10 @@ describe("jsDoc", () => {
     ["nothing to say", { given: [undefined, " "], want: "" }],
     ["one line", { given: ["Get a pet"], want: "/**\n * Get a pet\n */\n" }],
     ["paragraphs", { given: ["A", "B"], want: "/**\n * A\n *\n * B\n */\n" }],
-    ["a comment terminator", { given: ["x */ evil(); /*"], want: "/**\n * x *\\/ evil(); /*\n */\n" }],
+    [
+      "a comment terminator",
+      { given: ["x */ evil(); /*"], want: "/**\n * x *\\/ evil(); /*\n */\n" },
+    ],
     ["line separators", { given: ["a\u2028b\r\nc"], want: "/**\n * a\n * b\n * c\n */\n" }],
   ];
   it.each(cases)("%s", (_t, { given, want }) => expect(jsDoc(given)).toBe(want));

@@ -43,7 +43,8 @@ describe("loadSpec rejects bad input with one message naming file and place", ()
       {
         name: "list.yaml",
         text: "- a\n- b\n",
-        want: (f) => `${f}: not an OpenAPI document: expected an object with an \`openapi: 3.x\` field`,
+        want: (f) =>
+          `${f}: not an OpenAPI document: expected an object with an \`openapi: 3.x\` field`,
       },
     ],
     [
@@ -68,7 +69,8 @@ describe("loadSpec rejects bad input with one message naming file and place", ()
       {
         name: "v4.yaml",
         text: "openapi: 4.0.0\ninfo: { title: T, version: '1' }\npaths: {}\n",
-        want: (f) => `${f} (#/openapi): unsupported OpenAPI version "4.0.0": xdr-codegen reads 3.0.x and 3.1.x`,
+        want: (f) =>
+          `${f} (#/openapi): unsupported OpenAPI version "4.0.0": xdr-codegen reads 3.0.x and 3.1.x`,
       },
     ],
     [
@@ -108,13 +110,11 @@ describe("loadSpec rejects bad input with one message naming file and place", ()
       {
         name: "empty.yaml",
         text: minimal("  {}\n"),
-        want: (f) => `${f}:4:3 (#/paths): \`paths\` has no operations: there is nothing to generate`,
+        want: (f) =>
+          `${f}:4:3 (#/paths): \`paths\` has no operations: there is nothing to generate`,
       },
     ],
-    [
-      "a missing file",
-      { name: "", text: "", want: (f) => `${f}: file not found` },
-    ],
+    ["a missing file", { name: "", text: "", want: (f) => `${f}: file not found` }],
   ];
 
   it.each(cases)("%s", async (_title, { name, text, want }) => {

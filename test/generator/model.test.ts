@@ -31,13 +31,111 @@ describe("buildModel on the 3.0 fixture (names derived from paths)", async () =>
   const model = buildModel(await loadSpec("test/fixtures/specs/pets.yaml"), api());
   const byName = new Map(model.operations.map((o) => [o.name, pick(o)]));
   const cases: [string, ReturnType<typeof pick>][] = [
-    ["pets.list", { method: "GET", path: "/v1/pets", args: "flat", argsOptional: true, body: undefined, response: "json", scopes: [], auth: false, safe: true, paging: "links" }],
-    ["pets.create", { method: "POST", path: "/v1/pets", args: "flat", argsOptional: false, body: "json", response: "json", scopes: [], auth: false, safe: false, paging: undefined }],
-    ["pets.get", { method: "GET", path: "/v1/pets/{petId}", args: "flat", argsOptional: false, body: undefined, response: "json", scopes: [], auth: false, safe: true, paging: undefined }],
-    ["pets.delete", { method: "DELETE", path: "/v1/pets/{petId}", args: "flat", argsOptional: false, body: undefined, response: "none", scopes: [], auth: false, safe: true, paging: undefined }],
-    ["pets.putTags", { method: "PUT", path: "/v1/pets/{petId}/tags", args: "split", argsOptional: false, body: "json", response: "none", scopes: [], auth: false, safe: true, paging: undefined }],
-    ["pets.batch", { method: "POST", path: "/v1/pets/batch", args: "body", argsOptional: false, body: "json", response: "json", scopes: [], auth: false, safe: false, paging: undefined }],
-    ["health.list", { method: "GET", path: "/v1/health", args: "none", argsOptional: false, body: undefined, response: "text", scopes: [], auth: false, safe: true, paging: undefined }],
+    [
+      "pets.list",
+      {
+        method: "GET",
+        path: "/v1/pets",
+        args: "flat",
+        argsOptional: true,
+        body: undefined,
+        response: "json",
+        scopes: [],
+        auth: false,
+        safe: true,
+        paging: "links",
+      },
+    ],
+    [
+      "pets.create",
+      {
+        method: "POST",
+        path: "/v1/pets",
+        args: "flat",
+        argsOptional: false,
+        body: "json",
+        response: "json",
+        scopes: [],
+        auth: false,
+        safe: false,
+        paging: undefined,
+      },
+    ],
+    [
+      "pets.get",
+      {
+        method: "GET",
+        path: "/v1/pets/{petId}",
+        args: "flat",
+        argsOptional: false,
+        body: undefined,
+        response: "json",
+        scopes: [],
+        auth: false,
+        safe: true,
+        paging: undefined,
+      },
+    ],
+    [
+      "pets.delete",
+      {
+        method: "DELETE",
+        path: "/v1/pets/{petId}",
+        args: "flat",
+        argsOptional: false,
+        body: undefined,
+        response: "none",
+        scopes: [],
+        auth: false,
+        safe: true,
+        paging: undefined,
+      },
+    ],
+    [
+      "pets.putTags",
+      {
+        method: "PUT",
+        path: "/v1/pets/{petId}/tags",
+        args: "split",
+        argsOptional: false,
+        body: "json",
+        response: "none",
+        scopes: [],
+        auth: false,
+        safe: true,
+        paging: undefined,
+      },
+    ],
+    [
+      "pets.batch",
+      {
+        method: "POST",
+        path: "/v1/pets/batch",
+        args: "body",
+        argsOptional: false,
+        body: "json",
+        response: "json",
+        scopes: [],
+        auth: false,
+        safe: false,
+        paging: undefined,
+      },
+    ],
+    [
+      "health.list",
+      {
+        method: "GET",
+        path: "/v1/health",
+        args: "none",
+        argsOptional: false,
+        body: undefined,
+        response: "text",
+        scopes: [],
+        auth: false,
+        safe: true,
+        paging: undefined,
+      },
+    ],
   ];
   it.each(cases)("%s", (name, want) => expect(byName.get(name)).toEqual(want));
 
@@ -58,7 +156,10 @@ describe("buildModel on the 3.1 fixture (x-xdr extensions)", async () => {
   const model = buildModel(spec, api());
   const byName = new Map(model.operations.map((o) => [o.name, pick(o)]));
   const cases: [string, Partial<ReturnType<typeof pick>>][] = [
-    ["inspect", { args: "flat", argsOptional: false, safe: true, scopes: ["intel:read"], auth: true }],
+    [
+      "inspect",
+      { args: "flat", argsOptional: false, safe: true, scopes: ["intel:read"], auth: true },
+    ],
     ["judgements.search", { args: "flat", argsOptional: true, paging: "ctia", safe: true }],
     // `id` is a path parameter and a body property: the body goes under `body`.
     ["judgements.update", { args: "split", scopes: ["intel:write"] }],
@@ -84,8 +185,16 @@ describe("buildModel on the 3.1 fixture (x-xdr extensions)", async () => {
       }),
     );
     const ops = new Map(over.operations.map((o) => [o.name, o]));
-    expect([...ops.keys()].sort()).toEqual(["judgements.find", "judgements.update", "oauth2.token", "text.inspect"]);
-    expect(ops.get("text.inspect")).toMatchObject({ scopes: ["ao"], rateLimit: { requests: 10, perMs: 60000 } });
+    expect([...ops.keys()].sort()).toEqual([
+      "judgements.find",
+      "judgements.update",
+      "oauth2.token",
+      "text.inspect",
+    ]);
+    expect(ops.get("text.inspect")).toMatchObject({
+      scopes: ["ao"],
+      rateLimit: { requests: 10, perMs: 60000 },
+    });
     expect(ops.get("judgements.find")?.paging).toBe("links");
   });
 });
@@ -93,12 +202,19 @@ describe("buildModel on the 3.1 fixture (x-xdr extensions)", async () => {
 describe("buildModel rejects names it cannot use", () => {
   const fake = (paths: Record<string, unknown>): LoadedSpec => ({
     file: "spec.yaml",
-    document: { openapi: "3.1.0", info: { title: "t", version: "1" }, paths } as LoadedSpec["document"],
+    document: {
+      openapi: "3.1.0",
+      info: { title: "t", version: "1" },
+      paths,
+    } as LoadedSpec["document"],
     openapiVersion: "3.1",
     files: [],
     place: (pointer) => ({ file: "spec.yaml", pointer }),
   });
-  const op = (name?: string) => ({ ...(name ? { "x-xdr-name": name } : {}), responses: { 200: { description: "ok" } } });
+  const op = (name?: string) => ({
+    ...(name ? { "x-xdr-name": name } : {}),
+    responses: { 200: { description: "ok" } },
+  });
   const cases: [string, { given: Record<string, unknown>; want: string }][] = [
     [
       "duplicate explicit names",

@@ -8,20 +8,56 @@ describe("deriveName", () => {
     ["item GET is get", { given: ["get", "/v1/workflows/{id}"], want: "workflows.get" }],
     ["item PUT is update", { given: ["put", "/v1/workflows/{id}"], want: "workflows.update" }],
     ["item PATCH is patch", { given: ["patch", "/v1/tasks/{id}"], want: "tasks.patch" }],
-    ["item DELETE is delete", { given: ["delete", "/v1/workflows/{id}"], want: "workflows.delete" }],
+    [
+      "item DELETE is delete",
+      { given: ["delete", "/v1/workflows/{id}"], want: "workflows.delete" },
+    ],
     ["POST action", { given: ["post", "/v1/workflows/start"], want: "workflows.start" }],
-    ["POST action on an item", { given: ["post", "/v1/instances/{id}/cancel"], want: "instances.cancel" }],
-    ["GET action in snake_case", { given: ["get", "/v1/workflows/start_config"], want: "workflows.startConfig" }],
-    ["sub-collection GET", { given: ["get", "/v1/workflows/{id}/triggers"], want: "workflows.listTriggers" }],
-    ["sub-collection POST", { given: ["post", "/v1/workflows/{id}/triggers"], want: "workflows.createTrigger" }],
-    ["sub-item GET", { given: ["get", "/v1/instances/{id}/actions/{a}"], want: "instances.getAction" }],
-    ["sub-item DELETE", { given: ["delete", "/v1/workflows/{id}/actions/{a}"], want: "workflows.deleteAction" }],
-    ["action on a sub-item", { given: ["post", "/v1/workflows/{id}/actions/{a}/duplicate"], want: "workflows.duplicateAction" }],
-    ["PUT action on an item", { given: ["put", "/v1/workflows/{id}/lock"], want: "workflows.lock" }],
-    ["PATCH on a static path", { given: ["patch", "/v1/rules/priority"], want: "rules.patchPriority" }],
+    [
+      "POST action on an item",
+      { given: ["post", "/v1/instances/{id}/cancel"], want: "instances.cancel" },
+    ],
+    [
+      "GET action in snake_case",
+      { given: ["get", "/v1/workflows/start_config"], want: "workflows.startConfig" },
+    ],
+    [
+      "sub-collection GET",
+      { given: ["get", "/v1/workflows/{id}/triggers"], want: "workflows.listTriggers" },
+    ],
+    [
+      "sub-collection POST",
+      { given: ["post", "/v1/workflows/{id}/triggers"], want: "workflows.createTrigger" },
+    ],
+    [
+      "sub-item GET",
+      { given: ["get", "/v1/instances/{id}/actions/{a}"], want: "instances.getAction" },
+    ],
+    [
+      "sub-item DELETE",
+      { given: ["delete", "/v1/workflows/{id}/actions/{a}"], want: "workflows.deleteAction" },
+    ],
+    [
+      "action on a sub-item",
+      {
+        given: ["post", "/v1/workflows/{id}/actions/{a}/duplicate"],
+        want: "workflows.duplicateAction",
+      },
+    ],
+    [
+      "PUT action on an item",
+      { given: ["put", "/v1/workflows/{id}/lock"], want: "workflows.lock" },
+    ],
+    [
+      "PATCH on a static path",
+      { given: ["patch", "/v1/rules/priority"], want: "rules.patchPriority" },
+    ],
     ["no version prefix", { given: ["get", "/pets/{petId}"], want: "pets.get" }],
     ["kebab-case resource", { given: ["get", "/api/module-type"], want: "moduleType.list" }],
-    ["reserved method name gets its verb", { given: ["post", "/markdown/raw"], want: "markdown.postRaw" }],
+    [
+      "reserved method name gets its verb",
+      { given: ["post", "/markdown/raw"], want: "markdown.postRaw" },
+    ],
     ["reserved group gets a suffix", { given: ["get", "/raw/{id}"], want: "rawApi.get" }],
     ["no static segment at all", { given: ["get", "/{id}"], want: "root.get" }],
   ];

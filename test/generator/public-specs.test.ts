@@ -33,14 +33,26 @@ const SPECS: [string, string, Want][] = [
     `${EXAMPLES}/3.0/json/discriminators.json`,
     /discriminators\.json:251:35 \(#\/paths\/~1mapping-of-schema-names\/patch\/.*\/mapping\/Option One\): Can't resolve \$ref/,
   ],
-  ["webhooks only", `${EXAMPLES}/3.1/json/webhooks.json`, /webhooks\.json:\d+:\d+ \(#\/paths\): `paths` has no operations/],
+  [
+    "webhooks only",
+    `${EXAMPLES}/3.1/json/webhooks.json`,
+    /webhooks\.json:\d+:\d+ \(#\/paths\): `paths` has no operations/,
+  ],
 ];
 
 const results = new Map<string, { code: number; stderr: string }>();
 
-function generate(name: string, spec: string, out: string): Promise<{ code: number; stderr: string }> {
+function generate(
+  name: string,
+  spec: string,
+  out: string,
+): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, "generate", "--input", spec, "--name", name, "--out", out], { cwd: ROOT });
+    const child = spawn(
+      process.execPath,
+      [CLI, "generate", "--input", spec, "--name", name, "--out", out],
+      { cwd: ROOT },
+    );
     let stderr = "";
     child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
     child.on("exit", (code) => resolve({ code: code ?? -1, stderr }));
@@ -96,9 +108,13 @@ describe("generate --input on public specs", () => {
         include: ["*/src/**/*.ts"],
       }),
     );
-    const tsc = spawnSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(OUT, "tsconfig.json")], {
-      encoding: "utf8",
-    });
+    const tsc = spawnSync(
+      process.execPath,
+      [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(OUT, "tsconfig.json")],
+      {
+        encoding: "utf8",
+      },
+    );
     expect(tsc.stdout + tsc.stderr).toBe("");
     expect(tsc.status).toBe(0);
   }, 300_000);

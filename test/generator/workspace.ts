@@ -14,7 +14,10 @@ export interface Workspace {
   path(...parts: string[]): string;
   write(rel: string, text: string): void;
   read(rel: string): string;
-  run(args: string[], env?: Record<string, string>): { code: number; stdout: string; stderr: string };
+  run(
+    args: string[],
+    env?: Record<string, string>,
+  ): { code: number; stdout: string; stderr: string };
   start(args: string[], env?: Record<string, string>): ChildProcess;
   remove(): void;
 }
@@ -55,10 +58,17 @@ export function fixtureWorkspace(): Workspace {
 }
 
 /** Resolves when `child` prints a line matching `pattern` on stdout or stderr. */
-export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 60_000): Promise<string> {
+export function waitForOutput(
+  child: ChildProcess,
+  pattern: RegExp,
+  timeoutMs = 60_000,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     let seen = "";
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; saw:\n${seen}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`timed out waiting for ${pattern}; saw:\n${seen}`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer) => {
       seen += chunk.toString();
       if (pattern.test(seen)) {

@@ -31,28 +31,44 @@ function tsc(lib: string[], types: string[]) {
       include: [join(ROOT, "generated/src/**/*.ts")],
     }),
   );
-  return spawnSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", config], {
-    encoding: "utf8",
-  });
+  return spawnSync(
+    process.execPath,
+    [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", config],
+    {
+      encoding: "utf8",
+    },
+  );
 }
 
 describe("the generated xdr-sdk package", () => {
   it.each([
     ["DOM types", ["ES2022", "DOM", "DOM.Iterable"], []],
     ["Node types only", ["ES2022"], ["node"]],
-  ])("type-checks under --strict with %s", (_title, lib, types) => {
-    const r = tsc(lib, types);
-    expect(r.stdout + r.stderr).toBe("");
-    expect(r.status).toBe(0);
-  }, 180_000);
+  ])(
+    "type-checks under --strict with %s",
+    (_title, lib, types) => {
+      const r = tsc(lib, types);
+      expect(r.stdout + r.stderr).toBe("");
+      expect(r.status).toBe(0);
+    },
+    180_000,
+  );
 
   it("declares its subpath exports with types", () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, "generated/package.json"), "utf8"));
-    expect(pkg).toMatchObject({ name: "xdr-sdk", type: "module", sideEffects: false, engines: { node: ">=20" } });
+    expect(pkg).toMatchObject({
+      name: "xdr-sdk",
+      type: "module",
+      sideEffects: false,
+      engines: { node: ">=20" },
+    });
     expect(Object.keys(pkg.exports)).toEqual(
       expect.arrayContaining([".", "./iroh", "./ctia", "./automation", "./iroh/operations"]),
     );
-    expect(pkg.exports["./iroh"]).toEqual({ types: "./dist/iroh/index.d.ts", import: "./dist/iroh/index.js" });
+    expect(pkg.exports["./iroh"]).toEqual({
+      types: "./dist/iroh/index.d.ts",
+      import: "./dist/iroh/index.js",
+    });
   });
 });
 
@@ -61,7 +77,9 @@ describe("Automation names", async () => {
   const api = config.apis.find((a) => a.name === "automation")!;
   const spec = await loadSpec(api.spec);
   const model = buildModel(spec, api, config.tokenUrls);
-  const operationIds = model.operations.map((o) => o.operationId).filter((id): id is string => !!id);
+  const operationIds = model.operations
+    .map((o) => o.operationId)
+    .filter((id): id is string => !!id);
 
   it("makes all 145 operations reachable", () => {
     expect(model.operations).toHaveLength(145);

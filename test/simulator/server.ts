@@ -75,14 +75,24 @@ export interface FaultSwitches {
   malformedJson?: FaultSpec;
   /** The token endpoint fails: status 500 (default) or 400, body `{error, error_description}`. */
   tokenFailure?: FaultSpec & { status?: 400 | 500; error?: string };
+  /**
+   * An error answer (default 400) whose body quotes the request's `Authorization` header and, for
+   * HTTP Basic, the decoded client id and secret, as a careless gateway would. Reaches the token
+   * endpoint only when `path` starts with `/iroh/oauth2`.
+   */
+  echoCredentials?: FaultSpec & { status?: 400 | 401 | 403 | 500 };
 }
 
 export interface RequestRecord {
   method: string;
   /** Path without the query string. */
   path: string;
+  /** The query string without `?`, when there is one. */
+  query?: string;
   /** Authorization scheme only, never its value. */
   auth?: "bearer" | "basic";
+  /** Media type of the request body (lower-cased, no parameters), when sent. */
+  contentType?: string;
 }
 
 export interface SimulatorStats {
@@ -106,6 +116,8 @@ export interface SimulatorOptions {
   workflowStartLimit?: number;
   /** Replaces the default client (`sim-client` / `sim-secret`). */
   clients?: Record<string, ClientRecord>;
+  /** `token_type` of issued tokens (any case is a bearer token to the bearer check). Default `bearer`. */
+  tokenType?: string;
 }
 
 export interface Simulator {
@@ -125,6 +137,8 @@ export interface Simulator {
   ): Record<string, unknown>[];
   /** Mint a bearer token without HTTP (e.g. for the SDK's `accessToken` option). */
   issueToken(clientId?: string, scopes?: string[]): string;
+  /** Every token issued so far, revoked ones included (to check that none leaks anywhere). */
+  issuedTokens(): string[];
   /** Invalidate every issued token (the next call with one gets 401 `invalid_token`). */
   revokeTokens(): void;
   /** Clear stats, faults and data (CTIA entities, runs, start limits, triggered actions). */
@@ -213,6 +227,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const stats: SimulatorStats = { tokenRequests: 0, requests: [], actions: [] };
   const faults: FaultSwitches = {};
   const tokens = new Map<string, TokenRecord>();
+  const everIssued: string[] = [];
   const ctia = new CtiaStore(clock, pageSize);
   const automation = new AutomationState({
     now: clock,
@@ -241,6 +256,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   function issueToken(clientId = DEFAULT_CLIENT_ID, scopes?: string[]): string {
     const client = clients.get(clientId);
     const token = randomBytes(32).toString("base64url");
+    everIssued.push(token);
     tokens.set(token, {
       clientId,
       scopes: scopes ?? client?.scopes ?? [],
@@ -301,7 +317,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       200,
       {
         access_token: token,
-        token_type: "bearer",
+        token_type: options.tokenType ?? "bearer",
         expires_in: lifetimeSec,
         scope: scopes.join(" "),
       },
@@ -402,7 +418,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const path = url.pathname;
     const authorization = req.headers.authorization;
     const auth = authKind(authorization);
-    stats.requests.push(auth ? { method, path, auth } : { method, path });
+    const record: RequestRecord = { method, path };
+    if (url.search.length > 1) record.query = url.search.slice(1);
+    if (auth) record.auth = auth;
+    const mediaType = req.headers["content-type"]?.split(";")[0]?.trim().toLowerCase();
+    if (mediaType) record.contentType = mediaType;
+    stats.requests.push(record);
     if (path === TOKEN_PATH) stats.tokenRequests += 1;
     const base: Record<string, string> = { "X-Request-Id": randomUUID() };
 
@@ -419,6 +440,23 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (slow) {
       await delay(slow.delayMs, res);
       if (res.destroyed || req.socket.destroyed) return;
+    }
+
+    const echo = take("echoCredentials", path);
+    if (echo) {
+      const creds = basicCredentials(authorization);
+      send(
+        res,
+        json(echo.status ?? 400, {
+          error: "invalid_request",
+          error_description:
+            `rejected Authorization: ${authorization ?? "(none)"}` +
+            (creds ? ` (client ${creds.id}, secret ${creds.secret})` : ""),
+        }),
+        base,
+        path,
+      );
+      return;
     }
 
     const bearer = path === TOKEN_PATH ? "missing" : lookupBearer(authorization);
@@ -548,6 +586,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     automation,
     seed: (entity, n, make) => ctia.seed(entity, n, make),
     issueToken,
+    issuedTokens: () => [...everIssued],
     revokeTokens: () => tokens.clear(),
     reset() {
       stats.tokenRequests = 0;

@@ -147,10 +147,22 @@ describe("server", () => {
     await call(sim, "GET", "/ctia/version");
     expect(sim.stats.tokenRequests).toBe(1);
     expect(sim.stats.requests).toEqual([
-      { method: "POST", path: "/iroh/oauth2/token", auth: "basic" },
-      { method: "POST", path: "/iroh/iroh-inspect/inspect", auth: "bearer" },
+      {
+        method: "POST",
+        path: "/iroh/oauth2/token",
+        auth: "basic",
+        contentType: "application/x-www-form-urlencoded",
+      },
+      {
+        method: "POST",
+        path: "/iroh/iroh-inspect/inspect",
+        query: "x=1",
+        auth: "bearer",
+        contentType: "application/json",
+      },
       { method: "GET", path: "/ctia/version" },
     ]);
+    expect(sim.issuedTokens()).toEqual([token]);
     const dump = JSON.stringify(sim.stats);
     expect(dump).not.toContain("sim-secret");
     expect(dump).not.toContain(token);
@@ -1101,5 +1113,32 @@ describe("faults", () => {
     expect(r.body).toEqual({ error, error_description: expect.any(String) });
     expect((await whoami()).status).toBe(200); // API calls are unaffected
     expect((await tokenRequest(sim)).status).toBe(200);
+  });
+
+  it("echoCredentials: an error body quoting the bearer token, or the Basic credentials", async () => {
+    sim.faults.echoCredentials = { count: 1 };
+    const r = await whoami();
+    expect(r.status).toBe(400);
+    expect(r.body.error_description).toBe(`rejected Authorization: Bearer ${token}`);
+    expect((await whoami()).status).toBe(200);
+    expect((await tokenRequest(sim)).status).toBe(200); // spared without a path
+
+    sim.faults.echoCredentials = { count: 1, path: "/iroh/oauth2", status: 401 };
+    const t = await tokenRequest(sim);
+    expect(t.status).toBe(401);
+    expect(t.body.error_description).toBe(
+      `rejected Authorization: ${basic("sim-client", "sim-secret")} (client sim-client, secret sim-secret)`,
+    );
+    expect(sim.faults.echoCredentials).toBeUndefined();
+  });
+});
+
+describe("options", () => {
+  it("tokenType: the token_type of issued tokens", async () => {
+    const s = await start({ tokenType: "BEARER" });
+    const r = await tokenRequest(s);
+    expect(r.body.token_type).toBe("BEARER");
+    const me = await call(s, "GET", "/iroh/profile/whoami", { token: r.body.access_token });
+    expect(me.status).toBe(200);
   });
 });
