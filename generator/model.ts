@@ -311,11 +311,15 @@ function objectProperties(
   const schema = deref(schemaRaw);
   if (!schema || typeof schema !== "object") return undefined;
   if (Array.isArray(schema.allOf)) {
+    // `required` and `properties` may sit beside `allOf` as well as inside its parts.
     const parts = schema.allOf.map((s) => objectProperties(s, deref));
     if (parts.some((p) => p === undefined)) return undefined;
     return {
-      names: parts.flatMap((p) => p!.names),
-      required: parts.flatMap((p) => p!.required),
+      names: [...parts.flatMap((p) => p!.names), ...Object.keys((schema.properties ?? {}) as Json)],
+      required: [
+        ...parts.flatMap((p) => p!.required),
+        ...(Array.isArray(schema.required) ? (schema.required as string[]) : []),
+      ],
     };
   }
   const type = schema.type;

@@ -199,6 +199,17 @@ describe("buildModel on the 3.1 fixture (x-xdr extensions)", async () => {
   });
 });
 
+describe("argument optionality", async () => {
+  const config = await import("../../generator/config.js");
+  const cfg = await config.loadConfig("xdr-codegen.config.json");
+  const ctia = cfg.apis.find((a) => a.name === "ctia")!;
+  const model = buildModel(await loadSpec(ctia.spec), ctia);
+  it("honours `required` beside `allOf` (a new judgement needs its fields)", () => {
+    const create = model.operations.find((o) => o.name === "judgements.create")!;
+    expect(create).toMatchObject({ args: "flat", argsOptional: false });
+  });
+});
+
 describe("buildModel rejects names it cannot use", () => {
   const fake = (paths: Record<string, unknown>): LoadedSpec => ({
     file: "spec.yaml",
