@@ -95,6 +95,29 @@ describe("a strict consumer of the packed package", () => {
     expect(r.code).toBe(0);
   }, 120_000);
 
+  it.each([["README.md"], ["generated/README.md"]])(
+    "compiles the TypeScript examples of %s",
+    (readme) => {
+      const text = readFileSync(join(ROOT, readme), "utf8");
+      const blocks = [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+      expect(blocks.length).toBeGreaterThan(0);
+      const files = blocks.map((block, i) => {
+        const file = `src/example-${readme.replace(/\W/g, "-")}-${i}.ts`;
+        // Examples may use `process` and names they leave to the reader (clientId, "01ABC…").
+        const prelude =
+          "declare const process: { env: Record<string, string | undefined> };\n" +
+          "declare const clientId: string, clientSecret: string;\nexport {};\n";
+        writeFileSync(join(project, file), prelude + block.replace(/"01ABC[^"]*"/g, '"01ABC"'));
+        return file;
+      });
+      writeFileSync(join(project, "tsconfig.readme.json"), tsconfig(files));
+      const r = sh(process.execPath, [TSC, "-p", "tsconfig.readme.json"], project);
+      expect(r.out).toBe("");
+      expect(r.code).toBe(0);
+    },
+    120_000,
+  );
+
   it("rejects every wrong call, and only those", () => {
     writeFileSync(join(project, "tsconfig.bad.json"), tsconfig(["src/bad.ts"]));
     const r = sh(process.execPath, [TSC, "-p", "tsconfig.bad.json"], project);
