@@ -9,6 +9,7 @@ export default tseslint.config(
       "dist/",
       "generated/",
       "test/fixtures/",
+      "test/generator/golden/",
       ".xdr-test-tmp*/",
       ".bench-cache/",
       "**/*.tmp-*/",
