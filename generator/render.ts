@@ -113,7 +113,8 @@ export async function renderTypes(document: Record<string, unknown>): Promise<st
     arrayLength: false,
     defaultNonNullable: true,
     discriminators: ot.scanDiscriminators(document as never, options),
-    emptyObjectsUnknown: false,
+    // Free-form maps (Automation's target `properties`, say) must accept values, not `never`.
+    emptyObjectsUnknown: true,
     enum: false,
     enumValues: false,
     conditionalEnums: false,
