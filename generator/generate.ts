@@ -85,7 +85,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     }
   }
 
-  const plan = await Promise.all(
+  const plan: PlannedApi[] = await Promise.all(
     config.apis.map(async (api) => {
       const recorded = manifest?.apis[api.name];
       const hash = await apiHash(api, inputs.common, recorded?.files ?? [api.spec]);
@@ -95,7 +95,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       return { api, recorded, regenerate: !fresh && (selected || !present) };
     }),
   );
-  const shared = sha256(inputs.common, JSON.stringify(config.package), String(config.xdr));
+  const shared = sharedHash(config, inputs);
   const sharedFresh = manifest?.shared === shared;
 
   if (sharedFresh && plan.every((p) => !p.regenerate)) {
@@ -104,38 +104,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     return { generated: [], unchanged: plan.map((p) => p.api.name) };
   }
 
-  const templates = await loadTemplates(DEFAULT_TEMPLATES, options.templatesDir);
-  const files: RenderedFile[] = [];
-  const apis: Record<string, ApiManifest> = {};
-  const views: Pick<ApiView, (typeof SUMMARY_FIELDS)[number]>[] = [];
-  for (const p of plan) {
-    if (!p.regenerate) {
-      apis[p.api.name] = p.recorded!;
-      views.push(p.recorded!.summary as unknown as ApiView);
-      log(line(p.api.name, "unchanged", ""));
-      continue;
-    }
-    const apiStarted = performance.now();
-    const { rendered, view, specFiles } = await renderApi(p.api, config, templates, options);
-    files.push(...rendered);
-    views.push(view);
-    apis[p.api.name] = {
-      hash: await apiHash(p.api, inputs.common, specFiles),
-      files: specFiles,
-      summary: Object.fromEntries(SUMMARY_FIELDS.map((k) => [k, view[k]])),
-    };
-    log(line(p.api.name, "generated", `${view.operationCount} operations, ${ms(apiStarted)}`));
-  }
-
-  files.push(...(await renderShared(config, views as ApiView[], templates)));
-  const compiled = await compileFiles(files);
-  const output: OutputFile[] = [...files, ...compiled].map(({ path, content }) => ({
-    path,
-    content,
-  }));
-  const newManifest: Manifest = { shared, apis };
-  output.push({ path: MANIFEST_FILE, content: JSON.stringify(newManifest, null, 2) + "\n" });
-
+  const output = await renderOutput(options, plan, inputs, shared, log);
   const keep = plan
     .filter((p) => !p.regenerate)
     .flatMap((p) => [`src/${p.api.name}`, `dist/${p.api.name}`, `docs/${p.api.name}.md`]);
@@ -151,31 +120,66 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 export async function renderEverything(
   options: Omit<GenerateOptions, "log" | "only" | "force">,
 ): Promise<Map<string, string>> {
-  const templates = await loadTemplates(DEFAULT_TEMPLATES, options.templatesDir);
   const inputs = await inputHashes(options);
+  const plan = options.config.apis.map((api) => ({ api, recorded: undefined, regenerate: true }));
+  const shared = sharedHash(options.config, inputs);
+  const output = await renderOutput(options, plan, inputs, shared, () => undefined);
+  return new Map(output.map((f) => [f.path, f.content]));
+}
+
+interface PlannedApi {
+  readonly api: ApiConfig;
+  /** What the manifest says of the API's current output. */
+  readonly recorded: ApiManifest | undefined;
+  readonly regenerate: boolean;
+}
+
+/**
+ * The files of the output folder: the APIs to regenerate rendered anew, the others described by
+ * their manifest entry (their files are copied over by `writeOutput`), the shared files, the
+ * compiled JS and declarations, and the new manifest.
+ */
+async function renderOutput(
+  options: Pick<GenerateOptions, "config" | "templatesDir" | "fetchMissingSpec">,
+  plan: readonly PlannedApi[],
+  inputs: InputHashes,
+  shared: string,
+  log: (line: string) => void,
+): Promise<OutputFile[]> {
+  const templates = await loadTemplates(DEFAULT_TEMPLATES, options.templatesDir);
   const files: RenderedFile[] = [];
-  const views: ApiView[] = [];
   const apis: Record<string, ApiManifest> = {};
-  for (const api of options.config.apis) {
-    const { rendered, view, specFiles } = await renderApi(api, options.config, templates, options);
+  const views: ApiView[] = [];
+  for (const p of plan) {
+    if (!p.regenerate) {
+      apis[p.api.name] = p.recorded!;
+      views.push(p.recorded!.summary as unknown as ApiView);
+      log(line(p.api.name, "unchanged", ""));
+      continue;
+    }
+    const apiStarted = performance.now();
+    const { rendered, view, specFiles } = await renderApi(
+      p.api,
+      options.config,
+      templates,
+      options,
+    );
     files.push(...rendered);
     views.push(view);
-    apis[api.name] = {
-      hash: await apiHash(api, inputs.common, specFiles),
+    apis[p.api.name] = {
+      hash: await apiHash(p.api, inputs.common, specFiles),
       files: specFiles,
       summary: Object.fromEntries(SUMMARY_FIELDS.map((k) => [k, view[k]])),
     };
+    log(line(p.api.name, "generated", `${view.operationCount} operations, ${ms(apiStarted)}`));
   }
   files.push(...(await renderShared(options.config, views, templates)));
-  const result = new Map<string, string>();
-  for (const f of [...files, ...(await compileFiles(files))]) result.set(f.path, f.content);
-  const shared = sha256(
-    inputs.common,
-    JSON.stringify(options.config.package),
-    String(options.config.xdr),
-  );
-  result.set(MANIFEST_FILE, JSON.stringify({ shared, apis }, null, 2) + "\n");
-  return result;
+  const compiled = await compileFiles(files);
+  const manifest: Manifest = { shared, apis };
+  return [
+    ...[...files, ...compiled].map(({ path, content }) => ({ path, content })),
+    { path: MANIFEST_FILE, content: JSON.stringify(manifest, null, 2) + "\n" },
+  ];
 }
 
 async function renderApi(
@@ -233,6 +237,16 @@ async function inputHashes(options: Pick<GenerateOptions, "templatesDir">): Prom
     if (dir) parts.push(await hashTree(dir));
   }
   return { common: sha256(...parts) };
+}
+
+/** Inputs of the files every API shares: the root index, package.json, README, runtime. */
+function sharedHash(config: Config, inputs: InputHashes): string {
+  return sha256(
+    inputs.common,
+    JSON.stringify(config.package),
+    String(config.xdr),
+    ...config.apis.map((a) => a.name),
+  );
 }
 
 async function apiHash(

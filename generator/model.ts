@@ -47,8 +47,8 @@ export interface OperationModel {
 }
 
 export interface GroupModel {
+  /** The dotted segment, e.g. `enrich`; empty for the root. */
   name: string;
-  /** Interface name for this group, e.g. `IrohEnrichGroup`. */
   operations: OperationModel[];
   groups: GroupModel[];
 }

@@ -201,7 +201,6 @@ export interface ApiView {
   regions: { region: string; mdUrl: string }[];
   mdTokenUrl: string;
   operationCount: number;
-  example?: { call: string };
 }
 
 const TYPE_HELPER = {
@@ -317,9 +316,6 @@ export function apiView(api: ApiModel): ApiView {
     regions: Object.entries(api.servers).map(([region, url]) => ({ region, mdUrl: mdCode(url) })),
     mdTokenUrl: api.tokenUrls ? mdCode(api.tokenUrls.us) : "—",
     operationCount: api.operations.length,
-    example: first && {
-      call: `${api.name}.${first.name}(${first.args === "none" ? "" : "{ … }"})`,
-    },
   };
 }
 
