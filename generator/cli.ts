@@ -53,7 +53,10 @@ async function configFrom(
   );
 }
 
-function fetcherFor(config: Config, options: { from?: string; accept?: boolean } = {}) {
+function fetcherFor(
+  config: Config,
+  options: { from?: string; accept?: boolean; offline?: boolean } = {},
+) {
   return async (api: ApiConfig) => {
     if (!api.fetch)
       throw new ExitError(`API "${api.name}" is not downloaded (no "fetch" in the config)`, 2);
@@ -64,6 +67,7 @@ function fetcherFor(config: Config, options: { from?: string; accept?: boolean }
       baseDir: config.dir,
       from: options.from,
       accept: options.accept,
+      offline: options.offline,
       log: err,
     });
     (result.exitCode === 0 ? out : err)(result.message);
@@ -75,6 +79,7 @@ function fetcherFor(config: Config, options: { from?: string; accept?: boolean }
 
 async function runGenerate(
   args: CommonArgs & {
+    offline?: boolean;
     apis?: string[];
     input?: string;
     name?: string;
@@ -89,7 +94,8 @@ async function runGenerate(
     templatesDir: args.templates && resolve(args.templates),
     force: args.force,
     log: out,
-    fetchMissingSpec: async (api) => void (await fetcherFor(config)(api)),
+    fetchMissingSpec: async (api) =>
+      void (await fetcherFor(config, { offline: args.offline })(api)),
   });
 }
 
@@ -192,11 +198,13 @@ async function runWatch(args: CommonArgs & { apis?: string[] }) {
   for (const watcher of watchers) watcher.close();
 }
 
-async function runFetchSpec(args: CommonArgs & { api: string; from?: string; accept?: boolean }) {
+async function runFetchSpec(
+  args: CommonArgs & { api: string; from?: string; accept?: boolean; offline?: boolean },
+) {
   const config = await configFrom(args);
   const api = config.apis.find((a) => a.name === args.api);
   if (!api) throw new ExitError(`no API named "${args.api}" in ${rel(config.file)}`, 2);
-  await fetcherFor(config, { from: args.from, accept: args.accept })(api);
+  await fetcherFor(config, { from: args.from, accept: args.accept, offline: args.offline })(api);
 }
 
 function messageOf(error: unknown): string {
@@ -233,6 +241,11 @@ export async function main(argv: string[]): Promise<number> {
           })
           .option("name", { type: "string", describe: "Package name (with --input)" })
           .option("out", { type: "string", describe: "Output folder (with --input)" })
+          .option("offline", {
+            type: "boolean",
+            default: false,
+            describe: "Fetch a missing downloaded spec from local mirrors only, never a URL",
+          })
           .option("force", {
             type: "boolean",
             default: false,
@@ -264,6 +277,11 @@ export async function main(argv: string[]): Promise<number> {
         y
           .positional("api", { type: "string", demandOption: true })
           .option("from", { type: "string", describe: "Take the spec from this path or URL only" })
+          .option("offline", {
+            type: "boolean",
+            default: false,
+            describe: "Local mirrors only, never a URL",
+          })
           .option("accept", {
             type: "boolean",
             default: false,

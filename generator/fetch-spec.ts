@@ -31,6 +31,8 @@ export interface FetchSpecOptions {
   outFile: string;
   /** `--from PATH_OR_URL`: try only this source. Relative paths resolve against the cwd. */
   from?: string;
+  /** Local mirror files only: never contact a URL (tests, air-gapped machines). */
+  offline?: boolean;
   /** Fallback copies from the config: URLs, or paths relative to `baseDir`. */
   mirrors: string[];
   /** `--accept`: accept a changed document (rewrite lock and outFile). */
@@ -430,8 +432,11 @@ function buildSources(options: FetchSpecOptions, lock: SpecLock | undefined): So
     return [{ kind: "file", file, label: fetchedFrom, fetchedFrom }];
   }
 
-  const sources: Source[] = [urlSource(lock?.url ?? options.url ?? OFFICIAL_AUTOMATION_URL)];
+  const sources: Source[] = options.offline
+    ? []
+    : [urlSource(lock?.url ?? options.url ?? OFFICIAL_AUTOMATION_URL)];
   for (const m of options.mirrors) {
+    if (options.offline && isUrl(m)) continue;
     if (isUrl(m)) {
       sources.push(urlSource(m, `mirror: ${m}`));
     } else {

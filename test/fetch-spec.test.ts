@@ -186,6 +186,27 @@ describe("fetchSpec: sources and fallback", () => {
     expect(await specsDir()).toEqual(["automation.json", "automation.lock.json"]);
   });
 
+  it("--offline uses local mirrors only and never calls fetch", async () => {
+    const v1 = await fixture("spec-v1.json");
+    await writeLock(lockFor(v1, "https://example.invalid/spec.json"));
+    const m = await mirror("spec-v1.json");
+    const noFetch: typeof fetch = async () => {
+      throw new Error("fetch must not be called offline");
+    };
+
+    const result = await fetchSpec(
+      options({
+        mirrors: ["https://example.invalid/mirror.json", m],
+        offline: true,
+        fetch: noFetch,
+      }),
+    );
+
+    expect(result).toMatchObject({ exitCode: 0, source: `mirror: ${m}` });
+    expect(logs).toEqual([`using mirror: ${m}`]);
+    expect(await readFile(outFile)).toEqual(v1);
+  });
+
   it("creates the lock on first fetch from a mirror, recording the official URL and the mirror", async () => {
     const v1 = await fixture("spec-v1.json");
     const url = await closedPortUrl();
