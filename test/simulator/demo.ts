@@ -1,10 +1,17 @@
 // The xdr-sdk demo: a local XDR simulator, then the generated SDK against it.
-//   node --import tsx test/simulator/demo.ts        (or: npm run demo)
-// Flow: inspect → enrich (verdicts) → response actions → CTIA search with paging → workflow run.
-// Exit code 0 on success, 1 on any failure; the simulator is stopped either way.
+//   npm run demo        (or: node --import tsx test/simulator/demo.ts)
+// Flow: inspect → enrich (verdicts) → response actions → CTIA search with paging → workflow run →
+// typed errors. Exit code 0 on success, 1 on any failure; the simulator is stopped either way.
 
-import { createXdr } from "../../generated/src/index.js";
-import { EICAR, SIM_WORKFLOW_IDS, startSimulator, type Simulator } from "./server.js";
+import { createXdr, RateLimitError, WorkflowRunError } from "../../generated/src/index.js";
+import {
+  DEFAULT_CLIENT_ID,
+  DEFAULT_CLIENT_SECRET,
+  EICAR,
+  SIM_WORKFLOW_IDS,
+  startSimulator,
+  type Simulator,
+} from "./server.js";
 
 const TEXT = [
   "Phishing mail from no-reply@internetbadguys.com asked users to log in at",
@@ -13,119 +20,160 @@ const TEXT = [
   "and 2001:db8::bad. Legitimate traffic went to cisco.com.",
 ].join(" ");
 
-// Minimal structural views of what the SDK returns: the generated types are richer, and assignable
-// to these, so the demo only states what it prints.
-interface ObservableView {
-  type: string;
-  value: string;
-}
-interface VerdictView {
-  observable?: { type?: string; value?: string };
-  disposition?: number;
-  disposition_name?: string;
-}
-interface EnvelopeView {
-  data?: readonly {
-    module?: string;
-    data?: { verdicts?: { docs?: readonly VerdictView[] } };
-  }[];
-  errors?: readonly { module?: string; code?: string; message?: string }[];
-}
-interface RunView {
-  id?: string;
-  status?: { state?: string; details?: { message?: string } };
-  output?: Record<string, unknown>;
-}
-interface ActionsView {
-  data?: readonly { id?: string; title?: string; module?: string; url?: string }[];
-}
+const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+const bold = (s: string) => (color ? `\x1b[1m${s}\x1b[0m` : s);
+const dim = (s: string) => (color ? `\x1b[2m${s}\x1b[0m` : s);
 
 function heading(title: string): void {
-  console.log(`\n\x1b[1m== ${title}\x1b[0m`);
+  console.log(`\n${bold(`== ${title}`)}`);
+}
+
+function note(text: string): void {
+  console.log(dim(`  ${text}`));
 }
 
 function row(...cells: (string | number | undefined)[]): void {
-  const widths = [22, 24, 60];
-  console.log(
-    "  " +
-      cells
-        .map((c, i) => String(c ?? "").padEnd(widths[i] ?? 0))
-        .join(" ")
-        .trimEnd(),
-  );
+  const widths = [24, 20];
+  const line = cells.map((c, i) => String(c ?? "").padEnd(widths[i] ?? 0)).join(" ");
+  console.log(`  ${line.trimEnd()}`);
 }
 
 function requestsTo(sim: Simulator, prefix: string): number {
   return sim.stats.requests.filter((r) => r.path.startsWith(prefix)).length;
 }
 
+function countBy<T>(items: readonly T[], key: (item: T) => string | undefined): string {
+  const counts = new Map<string, number>();
+  for (const i of items) {
+    const k = key(i) ?? "?";
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  return [...counts].map(([k, n]) => `${n} ${k}`).join(", ");
+}
+
+/**
+ * An Automation input variable. Cisco's spec declares `value` an empty object (its description:
+ * "a string, boolean, number or array"), so the generated type needs a cast for a string.
+ */
+function inputVariable(name: string, value: string) {
+  return {
+    properties: {
+      name,
+      type: "datatype.string",
+      value: value as unknown as Record<string, never>,
+    },
+  };
+}
+
 async function main(sim: Simulator): Promise<void> {
   const xdr = createXdr({
-    clientId: "sim-client",
-    clientSecret: "sim-secret",
+    clientId: DEFAULT_CLIENT_ID,
+    clientSecret: DEFAULT_CLIENT_SECRET,
     baseUrls: { iroh: sim.url, ctia: sim.url, automation: `${sim.url}/api` },
   });
 
-  heading("1. Inspect: observables in free text");
-  console.log(`  text: ${TEXT}\n`);
-  // The first inspect answer is a 503, as from an overloaded load balancer: the SDK retries it.
+  heading("1. Inspect: the observables in a text (xdr.iroh.inspect)");
+  console.log(`  ${TEXT}\n`);
+  // The first answer is a 503, as from an overloaded load balancer: the SDK retries it.
   sim.faults.serverError = { count: 1, status: 503, path: "/iroh/iroh-inspect" };
-  const observables = await xdr.iroh.inspect({ content: TEXT });
-  for (const o of observables as readonly ObservableView[]) row(o.type, o.value);
-  console.log(
-    `\n  (${requestsTo(sim, "/iroh/iroh-inspect")} inspect requests: the 503 was retried by the SDK)`,
-  );
+  const {
+    data: observables,
+    requestId,
+    rateLimit,
+  } = await xdr.iroh.inspect({ content: TEXT }).withResponse();
+  for (const o of observables) row(o.type, o.value);
+  console.log();
+  note(`${requestsTo(sim, "/iroh/iroh-inspect")} requests: the 503 was retried by the SDK`);
+  note(`request id ${requestId}, org limit ${rateLimit?.limit} requests (.withResponse())`);
 
-  heading("2. Enrich: verdicts from every module (deliberate)");
-  const envelope: EnvelopeView = await xdr.iroh.enrich.deliberate(observables);
-  const malicious = new Set<string>();
+  heading("2. Enrich: every module's verdicts (xdr.iroh.enrich.deliberate)");
+  const envelope = await xdr.iroh.enrich.deliberate(observables);
   for (const m of envelope.data ?? []) {
     for (const v of m.data?.verdicts?.docs ?? []) {
       row(m.module, v.disposition_name, `${v.observable?.type}:${v.observable?.value}`);
-      if (v.disposition === 2) malicious.add(`${v.observable?.type}:${v.observable?.value}`);
     }
   }
   for (const e of envelope.errors ?? []) row(e.module, `error ${e.code}`, e.message);
 
-  heading("   The same in one call: xdr.verdicts(text)");
-  const summary: unknown = await xdr.verdicts(TEXT);
-  console.log(`  ${JSON.stringify(summary).slice(0, 300)}…`);
+  const summary = await xdr.verdicts(TEXT);
+  console.log();
+  note(
+    `in one call, xdr.verdicts(text): ${summary.verdicts.length} verdicts ` +
+      `(${countBy(summary.verdicts, (v) => v.disposition_name)}), ` +
+      `${summary.errors.length} module errors`,
+  );
+  note(`investigate in XDR: ${xdr.investigateUrl(summary.observables.slice(0, 3))}`);
 
-  heading("3. Response: actions offered for the malicious observables");
+  heading("3. Response: actions for the malicious observables (xdr.iroh.response.respond)");
+  const malicious = new Set(
+    summary.verdicts
+      .filter((v) => v.disposition === 2)
+      .map((v) => `${v.observable.type}:${v.observable.value}`),
+  );
   const bad = observables.filter((o) => malicious.has(`${o.type}:${o.value}`));
-  const actions: ActionsView = await xdr.iroh.response.respond(bad);
-  for (const a of actions.data ?? []) row(a.module, a.title, a.url);
+  const actions = await xdr.iroh.response.respond(bad);
+  for (const a of actions.data ?? []) {
+    const q = new URLSearchParams(a.url?.split("?")[1]);
+    row(a.module, a.title, `${q.get("observable_type")}:${q.get("observable_value")}`);
+  }
+  const block = actions.data?.find((a) => a.id === "sim-block-destination");
+  if (block?.module_instance_id && block.id) {
+    const result = await xdr.iroh.response.trigger({
+      "module-instance-id": block.module_instance_id,
+      "action-id": block.id,
+      observable_type: "ip",
+      observable_value: "203.0.113.66",
+    });
+    console.log();
+    note(`triggered "${block.title}" for ip:203.0.113.66: ${JSON.stringify(result)}`);
+  }
 
-  heading("4. Private intel: judgements, paged through X-Next");
+  heading("4. Private intelligence: judgements, paged through X-Next (xdr.ctia)");
   sim.seed("judgement", 230, (i) => ({ disposition: i % 2 === 0 ? 2 : 1 }));
+  const first = await xdr.ctia.judgements.search({ query: "disposition:2", limit: 50 });
   let count = 0;
   for await (const _j of xdr.ctia.judgements.search({ query: "disposition:2", limit: 50 })) {
     count += 1;
   }
-  console.log(
-    `  ${count} malicious judgements in ${requestsTo(sim, "/ctia/judgement/search")} pages of ≤ 50`,
-  );
+  row("stored", 230);
+  row("malicious", `${first.totalHits} (totalHits of the first page)`);
+  row("iterated", `${count} with for await`);
+  note(`${requestsTo(sim, "/ctia/judgement/search") - 1} search requests for the iteration`);
 
-  heading("5. Automation: start a workflow and wait for its result");
-  const run: RunView = await xdr.automation.workflows.start(
+  heading("5. Automation: start a workflow and wait for its result (xdr.automation)");
+  const run = await xdr.automation.workflows.start(
     {
       workflow_id: SIM_WORKFLOW_IDS.enrichAndBlock,
-      input_variables: [
-        {
-          properties: {
-            name: "observable_value",
-            value: "internetbadguys.com",
-            type: "datatype.string",
-          },
-        },
-      ],
+      input_variables: [inputVariable("observable_value", "internetbadguys.com")],
     },
-    { wait: true },
+    // The simulated runs are quick: poll every 200 ms rather than every second.
+    { wait: true, pollIntervalMs: 200 },
   );
+  row("workflow", SIM_WORKFLOW_IDS.enrichAndBlock);
   row("run", run.id);
-  row("final state", run.status?.state, run.status?.details?.message);
+  row("final state", run.status?.state);
   for (const [k, v] of Object.entries(run.output ?? {})) row(`output.${k}`, JSON.stringify(v));
-  console.log(`  (${requestsTo(sim, "/api/v1/instances/")} status polls)`);
+  note(`${requestsTo(sim, "/api/v1/instances/")} status polls`);
+
+  heading("6. Errors are typed");
+  sim.faults.rateLimit = { count: 1, retryAfter: 3600, path: "/ctia" };
+  try {
+    await xdr.ctia.judgements.search({ query: "*" });
+  } catch (e) {
+    if (!(e instanceof RateLimitError)) throw e;
+    row("429 Retry-After 3600", `${e.name}: thrown at once, retryAfterMs ${e.retryAfterMs}`);
+  }
+  try {
+    await xdr.automation.workflows.start(
+      { workflow_id: SIM_WORKFLOW_IDS.fail },
+      { wait: true, pollIntervalMs: 200 },
+    );
+  } catch (e) {
+    if (!(e instanceof WorkflowRunError)) throw e;
+    const failed = e.instance as { status?: { details?: { message?: string } } };
+    row("failing run", `${e.name}: ${e.message}`);
+    row("", failed.status?.details?.message);
+  }
 
   heading("Done");
   console.log(
