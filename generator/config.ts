@@ -33,6 +33,11 @@ export interface ApiConfig {
   readonly rateLimits: Readonly<Record<string, RateLimit>>;
   /** Download settings for specs that are fetched rather than committed. */
   readonly fetch?: { readonly lock: string; readonly mirrors: readonly string[] };
+  /**
+   * Type schemas that are an object with no properties as `unknown`: Cisco's converter writes
+   * Go's `interface{}` that way ("a string, boolean, number or array").
+   */
+  readonly emptyObjectsAsUnknown: boolean;
   /** Named operations behind `workflows.start(…, { wait: true })`. */
   readonly workflowRun?: { readonly start: string; readonly getInstance: string };
 }
@@ -146,6 +151,7 @@ export function parseConfig(raw: unknown, file: string, dir: string): Config {
         lock: resolve(dir, str(fetchRaw.lock, [...path, "fetch", "lock"])),
         mirrors: strings(fetchRaw.mirrors ?? [], [...path, "fetch", "mirrors"]),
       },
+      emptyObjectsAsUnknown: api.emptyObjectsAsUnknown === true,
       workflowRun: runRaw && {
         start: str(runRaw.start, [...path, "workflowRun", "start"]),
         getInstance: str(runRaw.getInstance, [...path, "workflowRun", "getInstance"]),

@@ -200,7 +200,9 @@ async function renderApi(
   const spec = await loadSpec(relative(process.cwd(), api.spec) || api.spec);
   const model = buildModel(spec, api, config.tokenUrls);
   const view = apiView(model);
-  const types = await renderTypes(spec.document);
+  const types = await renderTypes(spec.document, {
+    emptyObjectsAsUnknown: api.emptyObjectsAsUnknown,
+  });
   const rendered = await formatFiles(renderApiFiles(view, types, templates));
   return { rendered, view, specFiles: [...spec.files] };
 }

@@ -104,15 +104,22 @@ async function listFiles(dir: string, prefix = ""): Promise<string[]> {
 // ---- types ---------------------------------------------------------------------------------
 
 /** openapi-typescript's transform on the already-bundled document (no second parse or lint). */
-export async function renderTypes(document: Record<string, unknown>): Promise<string> {
+export async function renderTypes(
+  document: Record<string, unknown>,
+  typing: { emptyObjectsAsUnknown?: boolean } = {},
+): Promise<string> {
   const ot = await import("openapi-typescript");
-  const options = {};
+  const ts = (await import("typescript")).default;
+  const unknownType = ts.factory.createKeywordTypeNode(ts.SyntaxKind.UnknownKeyword);
+  const transform = typing.emptyObjectsAsUnknown
+    ? (schema: Record<string, unknown>) => (isEmptyObject(schema) ? unknownType : undefined)
+    : undefined;
   const ctx = {
     additionalProperties: false,
     alphabetize: false,
     arrayLength: false,
     defaultNonNullable: true,
-    discriminators: ot.scanDiscriminators(document as never, options),
+    discriminators: ot.scanDiscriminators(document as never, {}),
     // Free-form maps (Automation's target `properties`, say) must accept values, not `never`.
     emptyObjectsUnknown: true,
     enum: false,
@@ -132,7 +139,7 @@ export async function renderTypes(document: Record<string, unknown>): Promise<st
     redoc: undefined,
     silent: true,
     inject: undefined,
-    transform: undefined,
+    transform,
     transformProperty: undefined,
     makePathsEnum: false,
     generatePathParams: false,
@@ -143,6 +150,19 @@ export async function renderTypes(document: Record<string, unknown>): Promise<st
   };
   const ast = ot.transformSchema(document as never, ctx as never);
   return ot.COMMENT_HEADER + ot.astToString(ast);
+}
+
+/** `{ type: object }` with no properties, no additionalProperties and no composition. */
+function isEmptyObject(schema: Record<string, unknown>): boolean {
+  const properties = schema.properties as Record<string, unknown> | undefined;
+  return (
+    schema.type === "object" &&
+    (!properties || Object.keys(properties).length === 0) &&
+    !schema.additionalProperties &&
+    !schema.allOf &&
+    !schema.oneOf &&
+    !schema.anyOf
+  );
 }
 
 // ---- view models -----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ const api = (over: Partial<ApiConfig> = {}): ApiConfig => ({
   safe: [],
   paging: {},
   rateLimits: {},
+  emptyObjectsAsUnknown: false,
   ...over,
 });
 

@@ -13,7 +13,15 @@ import { ROOT } from "./workspace.js";
 
 const dir = mkdtempSync(join(tmpdir(), "xdr-stages-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const apiConfig = { name: "pets", spec: "", names: {}, safe: [], paging: {}, rateLimits: {} };
+const apiConfig = {
+  name: "pets",
+  spec: "",
+  names: {},
+  safe: [],
+  paging: {},
+  rateLimits: {},
+  emptyObjectsAsUnknown: false,
+};
 
 describe("render", async () => {
   const spec = await loadSpec("test/fixtures/specs/pets.yaml");
@@ -140,3 +148,25 @@ function writeOutputSync(folder: string, content: string) {
   mkdirSync(folder, { recursive: true });
   writeFileSync(join(folder, "f"), content);
 }
+
+describe("renderTypes", () => {
+  const doc = {
+    openapi: "3.0.3",
+    info: { title: "t", version: "1" },
+    paths: {},
+    components: {
+      schemas: {
+        Any: { type: "object", properties: {}, description: "Go's interface{}" },
+        Map: { type: "object", additionalProperties: { type: "string" } },
+      },
+    },
+  };
+  it.each([
+    ["as a free-form record by default", false, "Any: Record<string, unknown>;"],
+    ["as unknown when the API asks for it", true, "Any: unknown;"],
+  ])("types an object with no properties %s", async (_title, emptyObjectsAsUnknown, want) => {
+    const types = await renderTypes(doc, { emptyObjectsAsUnknown });
+    expect(types).toContain(want);
+    expect(types).toContain("Map: {\n            [key: string]: string;\n        };");
+  });
+});
