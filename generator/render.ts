@@ -111,9 +111,13 @@ export async function renderTypes(
   const ot = await import("openapi-typescript");
   const ts = (await import("typescript")).default;
   const unknownType = ts.factory.createKeywordTypeNode(ts.SyntaxKind.UnknownKeyword);
-  const transform = typing.emptyObjectsAsUnknown
-    ? (schema: Record<string, unknown>) => (isEmptyObject(schema) ? unknownType : undefined)
-    : undefined;
+  // The runtime sends a Blob as a file part and returns binary responses as a Blob.
+  const blobType = ts.factory.createTypeReferenceNode("Blob");
+  const transform = (schema: Record<string, unknown>) => {
+    if (schema.type === "string" && schema.format === "binary") return blobType;
+    if (typing.emptyObjectsAsUnknown && isEmptyObject(schema)) return unknownType;
+    return undefined;
+  };
   const ctx = {
     additionalProperties: false,
     alphabetize: false,

@@ -316,10 +316,7 @@ const calls: readonly Call<AutomationClient>[] = [
       c.workflows.startWithFile({
         workflow_id: WF,
         request_body: JSON.stringify({ input_variables: [] }),
-        // TYPE GAP: `format: binary` comes out as `string` in the generated types, so a file
-        // does not type-check, though the runtime sends a Blob as a file part. Remove this
-        // directive once the types take a Blob.
-        // @ts-expect-error -- a Blob where the types say string
+        // `format: binary` is typed Blob; the runtime sends it as a file part.
         file_name: new Blob(["198.51.100.7\n"], { type: "text/plain" }),
       }),
   ],

@@ -379,13 +379,9 @@ describe("the harness catches requests that break specs/iroh.yaml", () => {
   });
 });
 
-describe("defects of specs/iroh.yaml the contract exposes", () => {
-  it("privateIntel.importBundle: `source` is valid for Prism but not for the generated type", async () => {
-    // Bundle declares `source`/`type` as strings and `additionalProperties` as arrays of
-    // entities; openapi-typescript intersects the two, so no string property type-checks. Prism
-    // (JSON Schema) accepts the body. Remove the directive once the type is fixed.
+describe("bundles", () => {
+  it("privateIntel.importBundle takes a bundle with its source and entity lists", async () => {
     await conform(mock, "iroh.privateIntel.importBundle", () =>
-      // @ts-expect-error -- `source: string` clashes with the index signature of arrays
       iroh.privateIntel.importBundle({ type: "bundle", source: "contract test", judgements: [] }),
     );
   });

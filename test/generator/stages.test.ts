@@ -170,3 +170,15 @@ describe("renderTypes", () => {
     expect(types).toContain("Map: {\n            [key: string]: string;\n        };");
   });
 });
+
+describe("renderTypes for binary strings", () => {
+  it("types `format: binary` as Blob, as the runtime sends and returns it", async () => {
+    const types = await renderTypes({
+      openapi: "3.0.3",
+      info: { title: "t", version: "1" },
+      paths: {},
+      components: { schemas: { File: { type: "string", format: "binary" } } },
+    });
+    expect(types).toContain("File: Blob;");
+  });
+});
