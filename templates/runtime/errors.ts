@@ -1,6 +1,7 @@
 // Every error the SDK throws is an `XdrError`. HTTP failures are `ApiError`s, one subclass per
 // status family. No message ever carries a credential: the server's text is scrubbed of the
 // secret and of the bearer token before it is kept (see `redact`).
+// Written to stay small once bundled and minified (see bench/).
 import type { RateLimitInfo } from "./types.js";
 
 export class XdrError extends Error {}
@@ -19,17 +20,16 @@ export class AbortError extends XdrError {}
 
 /** The token lacks a scope the operation needs: thrown before anything is sent. */
 export class MissingScopeError extends XdrError {
-  readonly operation: string;
-  readonly missing: readonly string[];
-  readonly granted: readonly string[];
+  // `declare`: assigned in the constructor, so no class-field code is emitted for them.
+  declare readonly operation: string;
+  declare readonly missing: readonly string[];
+  declare readonly granted: readonly string[];
   constructor(operation: string, missing: readonly string[], granted: readonly string[]) {
     super(
-      `${operation} needs the scope${missing.length > 1 ? "s" : ""} ${missing.join(", ")}, ` +
+      `${operation} needs the scope${missing[1] ? "s" : ""} ${missing.join(", ")}, ` +
         `which the API client was not granted (granted: ${granted.join(" ") || "none"})`,
     );
-    this.operation = operation;
-    this.missing = missing;
-    this.granted = granted;
+    Object.assign(this, { operation, missing, granted });
   }
 }
 
@@ -43,38 +43,42 @@ export interface ApiErrorInit {
   retryAfterMs?: number;
 }
 
+/** `X-Request-Id` of an answer. */
+export const requestIdOf = (h: Headers): string | undefined => h.get("x-request-id") ?? undefined;
+
 /** The server answered with an error status (or a 2xx body that could not be read). */
 export class ApiError extends XdrError {
-  readonly status: number;
-  readonly operation: string;
-  readonly body: unknown;
-  readonly headers: Headers;
+  declare readonly status: number;
+  declare readonly operation: string;
+  declare readonly body: unknown;
+  declare readonly headers: Headers;
   /** The server's error code, e.g. `jwt_expired`, `invalid_client`. */
-  readonly code?: string;
+  declare readonly code?: string;
   /** `X-Request-Id`: quote it to Cisco support. */
-  readonly requestId?: string;
-  readonly rateLimit?: RateLimitInfo;
+  declare readonly requestId?: string;
+  declare readonly rateLimit?: RateLimitInfo;
   constructor(init: ApiErrorInit) {
-    const headers = init.headers ?? new Headers();
-    const body = init.body;
+    const { status, operation, body, headers = new Headers() } = init;
     const b = (body !== null && typeof body === "object" ? body : {}) as Record<string, unknown>;
     const code = typeof b.error === "string" ? b.error : undefined;
-    const requestId = headers.get("x-request-id") ?? undefined;
+    const requestId = requestIdOf(headers);
     let detail = b.error_description ?? b.message ?? b.errors ?? (code ? undefined : body);
     if (detail !== undefined && typeof detail !== "string") detail = JSON.stringify(detail);
     super(
       init.message ??
-        `${init.operation} failed: HTTP ${init.status}${code ? ` ${code}` : ""}` +
-          (detail ? `: ${(detail as string).slice(0, 300)}` : "") +
+        `${operation} failed: HTTP ${status}${code ? " " + code : ""}` +
+          (detail ? ": " + (detail as string).slice(0, 300) : "") +
           (requestId ? ` (request id ${requestId})` : ""),
     );
-    this.status = init.status;
-    this.operation = init.operation;
-    this.body = body;
-    this.headers = headers;
-    this.code = code;
-    this.requestId = requestId;
-    this.rateLimit = rateLimitOf(headers);
+    Object.assign(this, {
+      status,
+      operation,
+      body,
+      headers,
+      code,
+      requestId,
+      rateLimit: rateLimitOf(headers),
+    });
   }
 }
 
@@ -84,47 +88,50 @@ export class PermissionDeniedError extends ApiError {}
 export class NotFoundError extends ApiError {}
 export class RateLimitError extends ApiError {
   /** From `Retry-After`, or the wait the client-side limiter would have needed. */
-  readonly retryAfterMs?: number;
+  declare readonly retryAfterMs?: number;
   constructor(init: ApiErrorInit) {
     super(init);
-    this.retryAfterMs = init.retryAfterMs;
+    Object.assign(this, { retryAfterMs: init.retryAfterMs });
   }
 }
 export class ServerError extends ApiError {}
 
-/** A workflow run ended `failed` or `cancelled`; `instance` is its last state. */
+/**
+ * A workflow run ended `failed` or `cancelled`; `instance` is its last state. Only workflow.ts
+ * throws it, and names it there: a bundle without workflow waits leaves it out.
+ */
 export class WorkflowRunError extends XdrError {
-  readonly instance: unknown;
-  readonly state: string;
+  declare readonly instance: unknown;
+  declare readonly state: string;
   constructor(id: string, state: string, instance: unknown) {
     super(`Workflow run ${id} ended ${state}`);
-    this.instance = instance;
-    this.state = state;
+    Object.assign(this, { instance, state });
   }
 }
 
 // Names live on the prototypes, so that minified bundles keep them and stacks show them.
-const names: [{ prototype: Error }, string][] = [
-  [XdrError, "XdrError"],
-  [ConfigurationError, "ConfigurationError"],
-  [ConnectionError, "ConnectionError"],
-  [TimeoutError, "TimeoutError"],
-  [AbortError, "AbortError"],
-  [MissingScopeError, "MissingScopeError"],
-  [ApiError, "ApiError"],
-  [AuthenticationError, "AuthenticationError"],
-  [PermissionDeniedError, "PermissionDeniedError"],
-  [NotFoundError, "NotFoundError"],
-  [RateLimitError, "RateLimitError"],
-  [ServerError, "ServerError"],
-  [WorkflowRunError, "WorkflowRunError"],
+const classes = [
+  XdrError,
+  ConfigurationError,
+  ConnectionError,
+  TimeoutError,
+  AbortError,
+  MissingScopeError,
+  ApiError,
+  AuthenticationError,
+  PermissionDeniedError,
+  NotFoundError,
+  RateLimitError,
+  ServerError,
 ];
-for (const [c, n] of names) c.prototype.name = n;
+"XdrError ConfigurationError ConnectionError TimeoutError AbortError MissingScopeError ApiError AuthenticationError PermissionDeniedError NotFoundError RateLimitError ServerError"
+  .split(" ")
+  .forEach((name, i) => (classes[i]!.prototype.name = name));
 
 /** The `ApiError` subclass for a status. */
 export function apiError(init: ApiErrorInit): ApiError {
   const s = init.status;
-  const C =
+  return new (
     s === 401
       ? AuthenticationError
       : s === 403
@@ -135,18 +142,18 @@ export function apiError(init: ApiErrorInit): ApiError {
             ? RateLimitError
             : s >= 500
               ? ServerError
-              : ApiError;
-  return new C(init);
+              : ApiError
+  )(init);
 }
 
 export function rateLimitOf(h: Headers): RateLimitInfo | undefined {
-  const limit = h.get("x-ratelimit-org-limit") ?? h.get("x-ratelimit-group-limit");
-  const remaining = h.get("x-ratelimit-org-remaining") ?? h.get("x-ratelimit-group-remaining");
-  if (limit === null && remaining === null) return undefined;
-  return {
-    limit: limit === null ? undefined : Number(limit),
-    remaining: remaining === null ? undefined : Number(remaining),
+  const get = (what: string): number | undefined => {
+    const v = h.get(`x-ratelimit-org-${what}`) ?? h.get(`x-ratelimit-group-${what}`);
+    return v === null ? undefined : Number(v);
   };
+  const limit = get("limit");
+  const remaining = get("remaining");
+  return limit === undefined && remaining === undefined ? undefined : { limit, remaining };
 }
 
 /** Removes every occurrence of the given secrets from a text. */
@@ -155,21 +162,23 @@ export function redact(text: string, secrets: readonly (string | undefined)[]): 
   return text;
 }
 
-/** Reads an error body: JSON when it parses, else the text; credentials scrubbed. */
-export async function readBody(
-  res: Response,
-  secrets: readonly (string | undefined)[],
-): Promise<unknown> {
-  let text: string;
-  try {
-    text = redact(await res.text(), secrets);
-  } catch {
-    return undefined;
-  }
+/** A text as JSON when it parses, else as is; `undefined` when empty. */
+export function parseText(text: string): unknown {
   if (!text) return undefined;
   try {
     return JSON.parse(text);
   } catch {
     return text;
   }
+}
+
+/** Reads an error body: JSON when it parses, else the text; credentials scrubbed. */
+export function readBody(
+  res: Response,
+  secrets: readonly (string | undefined)[],
+): Promise<unknown> {
+  return res.text().then(
+    (text) => parseText(redact(text, secrets)),
+    () => undefined,
+  );
 }

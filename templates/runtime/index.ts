@@ -17,6 +17,8 @@ export {
 } from "./errors.js";
 export type { ApiErrorInit } from "./errors.js";
 export { createTransport } from "./transport.js";
+export { paginate } from "./pagination.js";
+export { transportFetch } from "./raw.js";
 export { clearTokenCache } from "./token.js";
 export { scopeCovers, missingScopes } from "./scopes.js";
 export { startWorkflowAndWait, waitableStart, runState } from "./workflow.js";

@@ -5,7 +5,17 @@
 // keys replacing the caller's.
 import { XdrError } from "./errors.js";
 import type { Raw } from "./promise.js";
-import type { Operation, Page, PagePromise, RequestOptions } from "./types.js";
+import { type Internals, internalsOf } from "./transport.js";
+import type {
+  ArgsOf,
+  Operation,
+  Page,
+  PageItem,
+  PagePromise,
+  RequestOptions,
+  ResultOf,
+  Transport,
+} from "./types.js";
 
 /** Query of the next page: replaces the caller's keys of the same names. */
 export interface Cursor {
@@ -14,49 +24,29 @@ export interface Cursor {
   readonly start?: number;
 }
 
-export type Send = (
-  op: Operation,
-  args: unknown,
-  options: RequestOptions | undefined,
-  cursor: Cursor | undefined,
-) => Promise<Raw>;
-
-interface PageRequest {
-  send: Send;
-  op: Operation;
-  args: unknown;
-  options: RequestOptions | undefined;
-}
-
-export function pagePromise(req: PageRequest, cursor?: Cursor): PagePromise<unknown> {
-  return new Pages(
-    req.send(req.op, req.args, req.options, cursor).then((raw) => toPage(req, raw, cursor)),
-  );
-}
-
-class Pages implements PagePromise<unknown> {
-  readonly #page: Promise<Page<unknown>>;
-  constructor(page: Promise<Page<unknown>>) {
+class Pages<Item> implements PagePromise<Item> {
+  readonly #page: Promise<Page<Item>>;
+  constructor(page: Promise<Page<Item>>) {
     this.#page = page;
   }
   get [Symbol.toStringTag](): string {
     return "Promise";
   }
-  then<A = Page<unknown>, B = never>(
-    onPage?: ((page: Page<unknown>) => A | PromiseLike<A>) | null,
+  then<A = Page<Item>, B = never>(
+    onPage?: ((page: Page<Item>) => A | PromiseLike<A>) | null,
     onError?: ((reason: unknown) => B | PromiseLike<B>) | null,
   ): Promise<A | B> {
     return this.#page.then(onPage, onError);
   }
   catch<B = never>(
     onError?: ((reason: unknown) => B | PromiseLike<B>) | null,
-  ): Promise<Page<unknown> | B> {
+  ): Promise<Page<Item> | B> {
     return this.#page.catch(onError);
   }
-  finally(onFinally?: (() => void) | null): Promise<Page<unknown>> {
+  finally(onFinally?: (() => void) | null): Promise<Page<Item>> {
     return this.#page.finally(onFinally);
   }
-  async *[Symbol.asyncIterator](): AsyncIterator<unknown> {
+  async *[Symbol.asyncIterator](): AsyncIterator<Item> {
     let page = await this.#page;
     for (;;) {
       yield* page.items;
@@ -66,58 +56,70 @@ class Pages implements PagePromise<unknown> {
   }
 }
 
-class PageImpl implements Page<unknown> {
-  readonly items: unknown[];
-  readonly totalHits?: number;
-  readonly response: Response;
-  readonly #req: PageRequest;
-  readonly #next: Cursor | undefined;
-  constructor(req: PageRequest, raw: Raw, items: unknown[], next: Cursor | undefined) {
-    const total = raw.response.headers.get("x-total-hits");
-    this.items = items;
-    this.totalHits = total === null ? undefined : Number(total);
-    this.response = raw.response;
-    this.#req = req;
-    this.#next = next;
-  }
-  hasNextPage(): boolean {
-    return this.#next !== undefined;
-  }
-  nextPage(): PagePromise<unknown> {
-    if (!this.#next) throw new XdrError(`${this.#req.op.name}: there is no next page`);
-    return pagePromise(this.#req, this.#next);
-  }
+/**
+ * The first page of a paged operation (`op.paging`); `for await` over it yields every item of
+ * every page. A free function rather than a transport method, so that bundles without paging
+ * leave it out.
+ */
+export function paginate<O extends Operation>(
+  t: Transport,
+  op: O,
+  args: ArgsOf<O>,
+  options?: RequestOptions,
+): PagePromise<PageItem<ResultOf<O>>> {
+  return pagePromise(internalsOf(t), op, args, options);
 }
 
-function toPage(req: PageRequest, raw: Raw, cursor: Cursor | undefined): Page<unknown> {
-  const data = raw.data as { results?: unknown; data?: unknown; _links?: { next?: unknown } };
-  const items = (
-    Array.isArray(data)
-      ? data
-      : Array.isArray(data?.results)
-        ? data.results
-        : Array.isArray(data?.data)
-          ? data.data
-          : []
-  ) as unknown[];
-  let next: Cursor | undefined;
-  if (items.length && req.op.paging === "ctia") {
-    next = cursorOf(raw.response.headers.get("x-next") ?? "", cursor);
-  } else if (items.length && req.op.paging === "links") {
-    if (data._links && typeof data._links === "object") {
-      const link = data._links.next;
-      next = typeof link === "string" ? cursorOf(queryOf(link), cursor) : undefined;
-    } else {
-      // No links: advance `start` while pages come back full.
-      const a = (req.args ?? {}) as { start?: unknown; limit?: unknown };
-      const limit = Number(a.limit);
-      const start = (cursor?.start ?? (Number(a.start) || 0)) + items.length;
-      if (!(limit > items.length)) {
-        next = { query: `start=${start}`, keys: new Set(["start"]), start };
+function pagePromise<Item>(
+  i: Internals,
+  op: Operation,
+  args: unknown,
+  options: RequestOptions | undefined,
+  cursor?: Cursor,
+): PagePromise<Item> {
+  const page = i.run(() => i.build(op, args, options, cursor), op, options).then(toPage);
+  return new Pages(page);
+
+  function toPage(raw: Raw): Page<Item> {
+    const data = raw.data as { results?: unknown; data?: unknown; _links?: { next?: unknown } };
+    const headers = raw.response.headers;
+    const items = (
+      Array.isArray(data)
+        ? data
+        : Array.isArray(data?.results)
+          ? data.results
+          : Array.isArray(data?.data)
+            ? data.data
+            : []
+    ) as Item[];
+    let next: Cursor | undefined;
+    if (items.length && op.paging === "ctia") {
+      next = cursorOf(headers.get("x-next") ?? "", cursor);
+    } else if (items.length && op.paging === "links") {
+      if (data._links && typeof data._links === "object") {
+        const link = data._links.next;
+        next = typeof link === "string" ? cursorOf(queryOf(link), cursor) : undefined;
+      } else {
+        // No links: advance `start` while pages come back full.
+        const a = (args ?? {}) as { start?: unknown; limit?: unknown };
+        const start = (cursor?.start ?? (Number(a.start) || 0)) + items.length;
+        if (!(Number(a.limit) > items.length)) {
+          next = { query: `start=${start}`, keys: new Set(["start"]), start };
+        }
       }
     }
+    const total = headers.get("x-total-hits");
+    return {
+      items,
+      totalHits: total === null ? undefined : Number(total),
+      response: raw.response,
+      hasNextPage: () => next !== undefined,
+      nextPage() {
+        if (!next) throw new XdrError(`${op.name}: there is no next page`);
+        return pagePromise(i, op, args, options, next);
+      },
+    };
   }
-  return new PageImpl(req, raw, items, next);
 }
 
 /** The query part of `next`: after `?` in a URL, or the whole of a bare query string. */
@@ -136,9 +138,5 @@ function cursorOf(query: string, previous: Cursor | undefined): Cursor | undefin
   // forEach, not keys(): iterating URLSearchParams needs the DOM.Iterable lib in consumers.
   const keys = new Set<string>();
   params.forEach((_, key) => keys.add(key));
-  return {
-    query: normal,
-    keys,
-    start: start === null ? undefined : Number(start),
-  };
+  return { query: normal, keys, start: start === null ? undefined : Number(start) };
 }

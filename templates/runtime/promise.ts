@@ -1,7 +1,7 @@
 // `ApiPromise`: awaits to the success body; `.withResponse()` gives the Response too. It wraps
 // one promise of `{ data, response }` and derives the others only when asked, so an unused
 // branch can never become an unhandled rejection.
-import { rateLimitOf } from "./errors.js";
+import { rateLimitOf, requestIdOf } from "./errors.js";
 import type { ApiPromise, WithResponse } from "./types.js";
 
 /** What the transport resolves to. */
@@ -12,16 +12,6 @@ export interface Raw {
 
 const dataOf = (r: Raw): unknown => r.data;
 
-function meta<T>(r: Raw): WithResponse<T> {
-  const h = r.response.headers;
-  return {
-    data: r.data as T,
-    response: r.response,
-    requestId: h.get("x-request-id") ?? undefined,
-    rateLimit: rateLimitOf(h),
-  };
-}
-
 class Api<T> implements ApiPromise<T> {
   readonly #raw: Promise<Raw>;
   constructor(raw: Promise<Raw>) {
@@ -31,7 +21,12 @@ class Api<T> implements ApiPromise<T> {
     return "Promise";
   }
   withResponse(): Promise<WithResponse<T>> {
-    return this.#raw.then(meta<T>);
+    return this.#raw.then(({ data, response }) => ({
+      data: data as T,
+      response,
+      requestId: requestIdOf(response.headers),
+      rateLimit: rateLimitOf(response.headers),
+    }));
   }
   then<A = T, B = never>(
     onData?: ((value: T) => A | PromiseLike<A>) | null,

@@ -12,16 +12,14 @@ export function backoffMs(
   return Math.round(Math.min(baseMs * 2 ** retry, maxMs) * (1 - 0.25 * random()));
 }
 
-const SECONDS = /^\d+(?:\.\d+)?$/;
-
 /** `Retry-After` as delta-seconds or an HTTP date, in ms from `now`; `undefined` if unusable. */
 export function parseRetryAfter(
   value: string | null,
   now: number = Date.now(),
 ): number | undefined {
-  if (!value) return undefined;
-  const v = value.trim();
-  if (SECONDS.test(v)) return Math.ceil(Number(v) * 1000);
+  const v = value?.trim();
+  if (!v) return undefined;
+  if (/^\d+(\.\d+)?$/.test(v)) return Math.ceil(Number(v) * 1000);
   const at = Date.parse(v);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
@@ -35,19 +33,26 @@ export function aborted(signal: AbortSignal): AbortError {
   return new AbortError("The request was aborted", { cause: signal.reason });
 }
 
+/** Calls `fn` once when `signal` fires; returns the undo (a listener, not AbortSignal.any). */
+export function onAbort(signal: AbortSignal, fn: () => void): () => void {
+  signal.addEventListener("abort", fn, { once: true });
+  return () => signal.removeEventListener("abort", fn);
+}
+
 /** Waits `ms`; rejects with `AbortError` when the signal fires. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(aborted(signal));
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(aborted(signal!));
-    };
+    const unlink = signal
+      ? onAbort(signal, () => {
+          clearTimeout(timer);
+          reject(aborted(signal));
+        })
+      : undefined;
     const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
+      unlink?.();
       resolve();
     }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
 

@@ -58,34 +58,32 @@ export function clearTokenCache(): void {
 
 export function tokenSource(o: TokenSourceOptions): TokenSource {
   const key = `${o.tokenUrl}\n${o.clientId}\n${o.clientSecret}`;
-  let slot = slots.get(key);
-  if (!slot) slots.set(key, (slot = {}));
-  const s = slot;
-  const basic = "Basic " + base64(`${o.clientId}:${o.clientSecret}`);
-  const done = (t: Token): Token => {
-    s.pending = undefined;
-    return (s.token = t);
-  };
-  const failed = (e: unknown): never => {
-    s.pending = undefined;
-    throw e;
-  };
+  let s = slots.get(key);
+  if (!s) slots.set(key, (s = {}));
+  const slot = s;
+  // btoa takes Latin-1: encode to UTF-8 bytes first.
+  const basic =
+    "Basic " +
+    btoa(String.fromCharCode(...new TextEncoder().encode(`${o.clientId}:${o.clientSecret}`)));
   return {
     get() {
-      const t = s.token;
+      const t = slot.token;
       if (t && Date.now() < t.refreshAt) return t;
-      return (s.pending ??= requestToken(o, basic).then(done, failed));
+      return (slot.pending ??= requestToken(o, basic).then(
+        (token) => {
+          slot.pending = undefined;
+          return (slot.token = token);
+        },
+        (e: unknown) => {
+          slot.pending = undefined;
+          throw e;
+        },
+      ));
     },
     invalidate(value) {
-      if (s.token?.value === value) s.token = undefined;
+      if (slot.token?.value === value) slot.token = undefined;
     },
   };
-}
-
-function base64(text: string): string {
-  let bin = "";
-  for (const byte of new TextEncoder().encode(text)) bin += String.fromCharCode(byte);
-  return btoa(bin);
 }
 
 const OP = "oauth2.token";
@@ -93,11 +91,8 @@ const OP = "oauth2.token";
 async function requestToken(o: TokenSourceOptions, basic: string): Promise<Token> {
   const sentAt = Date.now();
   const ctrl = new AbortController();
-  const timer =
-    o.timeoutMs > 0 && o.timeoutMs < Infinity
-      ? setTimeout(abortController, o.timeoutMs, ctrl)
-      : undefined;
-  const secrets = [o.clientSecret, basic];
+  const ms = o.timeoutMs;
+  const timer = ms > 0 && ms < Infinity ? setTimeout(abortController, ms, ctrl) : undefined;
   try {
     let res: Response;
     try {
@@ -115,27 +110,32 @@ async function requestToken(o: TokenSourceOptions, basic: string): Promise<Token
       } as RequestInit);
     } catch (e) {
       throw ctrl.signal.aborted
-        ? new TimeoutError(`Token request got no answer within ${o.timeoutMs} ms`)
+        ? new TimeoutError(`Token request got no answer within ${ms} ms`)
         : new ConnectionError(`Token request failed: ${reason(e)}`, { cause: e });
     }
+    const { ok, status, headers } = res;
     // Scrub error bodies only: a success body is the token itself.
-    const body = await readBody(res, res.ok ? [] : secrets);
-    o.logger?.debug("xdr token", {
-      url: o.tokenUrl,
-      status: res.status,
-      durationMs: Date.now() - sentAt,
-    });
-    const status = res.status;
-    if (!res.ok) {
-      const retryAfterMs = parseRetryAfter(res.headers.get("retry-after"));
-      const init = { status, operation: OP, body, headers: res.headers, retryAfterMs };
+    const body = await readBody(res, ok ? [] : [o.clientSecret, basic]);
+    o.logger?.debug("xdr token", { url: o.tokenUrl, status, durationMs: Date.now() - sentAt });
+    const fail = (message?: string): AuthenticationError =>
+      new AuthenticationError({
+        status,
+        operation: OP,
+        body: message ? undefined : body,
+        headers,
+        message,
+      });
+    if (!ok) {
       // A refused client is an authentication failure; 429 and 5xx keep their own (retryable) class.
-      throw status === 429 || status >= 500 ? apiError(init) : new AuthenticationError(init);
+      if (status === 429 || status >= 500) {
+        const retryAfterMs = parseRetryAfter(headers.get("retry-after"));
+        throw apiError({ status, operation: OP, body, headers, retryAfterMs });
+      }
+      throw fail();
     }
     const b = (body ?? {}) as Record<string, unknown>;
-    const fail = (message: string): AuthenticationError =>
-      new AuthenticationError({ status, operation: OP, headers: res.headers, message });
-    if (typeof b.access_token !== "string" || !b.access_token) {
+    const value = b.access_token;
+    if (typeof value !== "string" || !value) {
       throw fail("The token endpoint answered without an access_token");
     }
     if (b.token_type != null && String(b.token_type).toLowerCase() !== "bearer") {
@@ -144,8 +144,8 @@ async function requestToken(o: TokenSourceOptions, basic: string): Promise<Token
     const seconds = Number(b.expires_in);
     const lifetime = (seconds > 0 ? seconds : 600) * 1000;
     return {
-      value: b.access_token,
-      header: "Bearer " + b.access_token,
+      value,
+      header: "Bearer " + value,
       scopes: parseScopes(b.scope),
       expiresAt: sentAt + lifetime,
       refreshAt: sentAt + lifetime - Math.min(60_000, lifetime / 2),

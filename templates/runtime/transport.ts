@@ -1,7 +1,7 @@
 // The request loop: build → auth (+ scope check) → client-side limit → fetch with a timeout →
-// retry or not → parse. Per-client work happens once in `createTransport`; per-operation work
-// once per operation object (`planOf`); a call allocates little and arms at most one timer per
-// attempt.
+// retry or not → parse. Per-client work happens once in `createTransport` (its settings are
+// closure variables, which also keeps the minified bundle small); a call allocates little and
+// arms at most one timer per attempt.
 import {
   ApiError,
   ConfigurationError,
@@ -15,13 +15,14 @@ import {
   readBody,
   redact,
 } from "./errors.js";
-import { type Cursor, type Send, pagePromise } from "./pagination.js";
+import type { Cursor } from "./pagination.js";
 import { type Raw, apiPromise } from "./promise.js";
 import {
   abortController,
   aborted,
   backoffMs,
   isRetryableStatus,
+  onAbort,
   parseRetryAfter,
   reserveSlot,
   sleep,
@@ -30,16 +31,9 @@ import { missingScopes } from "./scopes.js";
 import { type Token, type TokenSource, reason, tokenSource } from "./token.js";
 import type {
   ApiDescriptor,
-  ApiPromise,
-  ArgsOf,
   BodyEncoding,
-  Logger,
   Operation,
-  PageItem,
-  PagePromise,
-  Region,
   RequestOptions,
-  ResultOf,
   Transport,
   XdrOptions,
 } from "./types.js";
@@ -48,64 +42,61 @@ const REGIONS: readonly string[] = ["us", "eu", "apjc"];
 /** Cisco XDR hosts; group 1 or 2 is the region (none: us). */
 const CISCO_HOST =
   /^(?:visibility|private\.intel|intel)(?:\.(eu|apjc))?\.amp\.cisco\.com$|^automate\.(us|eu|apjc)\.security\.cisco\.com$/;
-const PATH_PARAM = /\{([^}]+)\}/;
-const SAFE_METHODS = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
-const QUERY = 2;
-const HEADER = 3;
+const JSON_TYPE = "application/json";
 
-interface Client {
-  readonly api: ApiDescriptor;
-  readonly base: string;
+// DOM's RequestInit has no `dispatcher` and @types/node types it with undici's class; the
+// runtime passes the caller's through untouched, so it is `unknown` here and cast at the call.
+type Body = NonNullable<RequestInit["body"]>;
+type FetchInit = Omit<RequestInit, "dispatcher"> & { dispatcher?: unknown };
+
+/** A request ready to be sent (again, on each attempt). */
+export interface Built {
+  readonly url: string;
+  readonly method: string;
+  /** Path without the query, for logs. */
+  readonly path: string;
+  /** The attempt's headers; `authorization` is set on each attempt. */
+  readonly headers: Record<string, string>;
+  readonly init: FetchInit;
+  /** The operation may be repeated and its body can be sent again. */
+  readonly safe: boolean;
+  /**
+   * The raw path (`transportFetch`): the `Request` of each attempt, and an HTTP error status is
+   * an answer, not an error.
+   */
+  readonly request?: () => Request;
+}
+
+/** What `paginate` and `transportFetch` need of a transport: its request loop, in parts. */
+export interface Internals {
+  /** Builds a named call, with the query of a page cursor. */
+  build(op: Operation, args: unknown, options?: RequestOptions, cursor?: Cursor): Built;
+  /**
+   * Sends a request, attempts included (`op`: undefined on the raw path). `prepare` runs first
+   * inside the returned promise, so that a request that cannot be built rejects it.
+   */
+  run(prepare: () => Built, op: Operation | undefined, options?: RequestOptions): Promise<Raw>;
   /** `options.headers`, keys lower-cased. */
   readonly headers: Record<string, string>;
-  readonly fetch: typeof globalThis.fetch | undefined;
   readonly dispatcher: unknown;
-  readonly timeoutMs: number;
-  readonly maxRetries: number;
-  readonly maxRetryAfterMs: number;
-  readonly retryDelayMs: number;
-  readonly maxRetryDelayMs: number;
-  readonly log: Logger | undefined;
-  readonly token: TokenSource | undefined;
-  /** `Bearer <accessToken>` when a ready token was given. */
-  readonly bearer: string | undefined;
-  /** Never to be shown: scrubbed from error bodies. */
-  readonly secrets: readonly (string | undefined)[];
-  /** Sliding windows of the client-side limiter, per path. */
-  readonly windows: Map<string, number[]>;
 }
 
-export function createTransport(api: ApiDescriptor, options: XdrOptions = {}): Transport {
-  const c = configure(api, options);
-  const send: Send = (op, args, o, cursor) => exchange(c, op, args, o, cursor);
-  return {
-    api,
-    baseUrl: c.base,
-    call<O extends Operation>(op: O, args: ArgsOf<O>, o?: RequestOptions): ApiPromise<ResultOf<O>> {
-      return apiPromise(exchange(c, op, args, o, undefined));
-    },
-    paginate<O extends Operation>(
-      op: O,
-      args: ArgsOf<O>,
-      o?: RequestOptions,
-    ): PagePromise<PageItem<ResultOf<O>>> {
-      return pagePromise({ send, op, args, options: o }) as PagePromise<PageItem<ResultOf<O>>>;
-    },
-    async fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
-      const req = input instanceof Request && !init ? input : new Request(input, init);
-      return (await exchange(c, undefined, init, undefined, undefined, req)).response;
-    },
-  };
+const internals = new WeakMap<Transport, Internals>();
+
+/** The request loop of a transport made by `createTransport`. */
+export function internalsOf(t: Transport): Internals {
+  const i = internals.get(t);
+  if (!i) throw new XdrError("not a transport made by createTransport");
+  return i;
 }
 
-// ---- Options ----------------------------------------------------------------------------------
-
-function configure(api: ApiDescriptor, o: XdrOptions): Client {
-  const region = (o.region ?? "us") as Region;
+export function createTransport(api: ApiDescriptor, o: XdrOptions = {}): Transport {
+  // ---- Options, checked once ----
+  const region = o.region ?? "us";
   if (!REGIONS.includes(region)) {
     throw new ConfigurationError(`Unknown region "${region}": use "us", "eu" or "apjc"`);
   }
-  const urls = { ...o.baseUrls } as Record<string, string | undefined>;
+  const urls: Record<string, string | undefined> = { ...o.baseUrls };
   for (const key in urls) {
     const value = urls[key];
     if (value === undefined) continue;
@@ -115,7 +106,7 @@ function configure(api: ApiDescriptor, o: XdrOptions): Client {
     } catch {
       // reported below
     }
-    if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
+    if (!url || !/^https?:$/.test(url.protocol)) {
       throw new ConfigurationError(`baseUrls.${key} must be an absolute http(s) URL`);
     }
     const m = CISCO_HOST.exec(url.hostname);
@@ -134,42 +125,50 @@ function configure(api: ApiDescriptor, o: XdrOptions): Client {
     "maxRetryAfterMs",
     "retryDelayMs",
     "maxRetryDelayMs",
-  ]) {
-    const v = (o as Record<string, unknown>)[name];
+  ] as const) {
+    const v: unknown = o[name];
     if (v !== undefined && !(typeof v === "number" && v >= 0)) {
       throw new ConfigurationError(`${name} must be a number ≥ 0`);
     }
   }
-  const headers: Record<string, string> = {};
-  for (const k in o.headers) headers[k.toLowerCase()] = o.headers[k]!;
+  /** `options.headers`, keys lower-cased. */
+  const common: Record<string, string> = {};
+  for (const k in o.headers) common[k.toLowerCase()] = o.headers[k]!;
   const timeoutMs = o.timeoutMs ?? 30_000;
+  const maxRetries = o.maxRetries ?? 2;
+  const maxRetryAfterMs = o.maxRetryAfterMs ?? 60_000;
+  const { fetch: fetchFn, dispatcher, logger: log, clientId, clientSecret, accessToken } = o;
+  /** Never to be shown: scrubbed from error bodies. */
+  const secrets = [clientSecret, accessToken];
+  /** Sliding windows of the client-side limiter, per path. */
+  const windows = new Map<string, number[]>();
 
   let token: TokenSource | undefined;
+  /** `Bearer <accessToken>` when a ready token was given. */
   let bearer: string | undefined;
-  if (o.accessToken !== undefined) {
-    if (!o.accessToken) throw new ConfigurationError("accessToken is empty");
-    bearer = "Bearer " + o.accessToken;
+  if (accessToken !== undefined) {
+    if (!accessToken) throw new ConfigurationError("accessToken is empty");
+    bearer = "Bearer " + accessToken;
   } else if (api.tokenUrls || urls.token) {
-    const missing = [o.clientId ? "" : "clientId", o.clientSecret ? "" : "clientSecret"];
-    const names = missing.filter(Boolean);
+    const names = [clientId ? "" : "clientId", clientSecret ? "" : "clientSecret"].filter(Boolean);
     if (names.length) {
       throw new ConfigurationError(
-        `${names.join(" and ")} ${names.length > 1 ? "are" : "is"} missing: ` +
+        `${names.join(" and ")} ${names[1] ? "are" : "is"} missing: ` +
           `pass clientId and clientSecret (or accessToken)`,
       );
     }
     token = tokenSource({
       tokenUrl:
         urls.token ?? (urls.iroh ? urls.iroh + "/iroh/oauth2/token" : api.tokenUrls![region]),
-      clientId: o.clientId!,
-      clientSecret: o.clientSecret!,
-      fetch: o.fetch,
-      dispatcher: o.dispatcher,
+      clientId: clientId!,
+      clientSecret: clientSecret!,
+      fetch: fetchFn,
+      dispatcher,
       timeoutMs,
-      headers,
-      logger: o.logger,
+      headers: common,
+      logger: log,
     });
-  } else if (o.clientId || o.clientSecret) {
+  } else if (clientId || clientSecret) {
     throw new ConfigurationError(`API ${api.name} has no token URL: set baseUrls.token`);
   }
 
@@ -178,131 +177,237 @@ function configure(api: ApiDescriptor, o: XdrOptions): Client {
     // The spec names no server (OpenAPI allows that): the caller must say where the API is.
     throw new ConfigurationError(`API ${api.name} has no server URL: set baseUrls.${api.name}`);
   }
-  return {
-    api,
-    base,
-    headers,
-    fetch: o.fetch,
-    dispatcher: o.dispatcher,
-    timeoutMs,
-    maxRetries: o.maxRetries ?? 2,
-    maxRetryAfterMs: o.maxRetryAfterMs ?? 60_000,
-    retryDelayMs: o.retryDelayMs ?? 500,
-    maxRetryDelayMs: o.maxRetryDelayMs ?? 8_000,
-    log: o.logger,
-    token,
-    bearer,
-    secrets: [o.clientSecret, o.accessToken],
-    windows: new Map(),
+
+  // ---- Building a request ----
+
+  const build: Internals["build"] = (op, args, ro, cursor) => {
+    const { args: style, pathParams: p = [], queryParams: q = [], headerParams: h = [] } = op;
+    const headers: Record<string, string> = {
+      accept: (op.response ?? "json") === "json" ? JSON_TYPE : "*/*",
+      ...common,
+    };
+    const a = args as Record<string, unknown> | undefined;
+    const skip = (k: string): boolean | undefined => cursor?.keys.has(k);
+    const hasParams = p.length + q.length + h.length > 0;
+    let query = "";
+    let body: unknown =
+      style === "body"
+        ? args
+        : style === "split"
+          ? a?.body
+          : style === "flat" && !hasParams
+            ? args
+            : undefined;
+    if (a && hasParams && (style === "flat" || style === "split")) {
+      let rest: Record<string, unknown> | undefined;
+      for (const k in a) {
+        const v = a[k];
+        if (h.includes(k)) {
+          if (v != null) headers[k.toLowerCase()] = String(v);
+        } else if (q.includes(k)) {
+          if (!skip(k)) query = addQuery(query, k, v);
+        } else if (!p.includes(k) && style === "flat" && v !== undefined) {
+          (rest ??= {})[k] = v;
+        }
+      }
+      if (style === "flat") body = rest ?? (op.body === "json" ? {} : undefined);
+    }
+    const path = op.path.replace(/\{([^}]+)\}/g, (_, k: string) => {
+      const v = a?.[k];
+      if (v == null || v === "") throw new XdrError(`${op.name}: path parameter "${k}" is missing`);
+      return encodeURIComponent(String(v));
+    });
+    for (const k in ro?.query) if (!skip(k)) query = addQuery(query, k, ro.query[k]);
+    if (cursor) query = query ? query + "&" + cursor.query : cursor.query;
+    for (const k in ro?.headers) headers[k.toLowerCase()] = ro.headers[k]!;
+    const encoded = op.body && body !== undefined ? encode(op.body, body, headers) : undefined;
+    const stream = encoded instanceof ReadableStream;
+    return {
+      url: base + path + (query ? "?" + query : ""),
+      method: op.method,
+      path,
+      headers,
+      init: {
+        method: op.method,
+        headers,
+        body: encoded,
+        dispatcher,
+        ...(stream ? { duplex: "half" } : undefined),
+      },
+      safe: op.safe === true && !stream,
+    };
   };
-}
 
-// ---- Building a request -----------------------------------------------------------------------
+  // ---- The loop ----
 
-interface Plan {
-  /** The path template split on its parameters: odd indexes are parameter names. */
-  readonly segments: readonly string[];
-  /** Parameter name → QUERY | HEADER (path parameters: 1). */
-  readonly kinds: Record<string, number>;
-  readonly hasParams: boolean;
-  readonly accept: string;
-}
-
-const plans = new WeakMap<Operation, Plan>();
-
-function planOf(op: Operation): Plan {
-  let plan = plans.get(op);
-  if (plan) return plan;
-  const kinds: Record<string, number> = Object.create(null);
-  for (const n of op.pathParams ?? []) kinds[n] = 1;
-  for (const n of op.queryParams ?? []) kinds[n] = QUERY;
-  for (const n of op.headerParams ?? []) kinds[n] = HEADER;
-  plan = {
-    segments: op.path.split(PATH_PARAM),
-    kinds,
-    hasParams: Object.keys(kinds).length > 0,
-    accept: (op.response ?? "json") === "json" ? "application/json" : "*/*",
-  };
-  plans.set(op, plan);
-  return plan;
-}
-
-// DOM's RequestInit has no `dispatcher` and @types/node types it with undici's class; the
-// runtime passes the caller's through untouched, so it is `unknown` here and cast at the call.
-type Body = NonNullable<RequestInit["body"]>;
-type FetchInit = Omit<RequestInit, "dispatcher"> & { dispatcher?: unknown };
-
-interface Built {
-  readonly url: string;
-  /** Path without the query, for logs. */
-  readonly path: string;
-  readonly headers: Record<string, string>;
-  readonly init: FetchInit;
-  /** The operation may be repeated and its body can be sent again. */
-  readonly safe: boolean;
-}
-
-function build(
-  c: Client,
-  op: Operation,
-  args: unknown,
-  o: RequestOptions | undefined,
-  cursor: Cursor | undefined,
-): Built {
-  const plan = planOf(op);
-  const headers: Record<string, string> = { accept: plan.accept, ...c.headers };
-  const style = op.args;
-  const a = args as Record<string, unknown> | undefined;
-  let query = "";
-  let body: unknown;
-  if (style === "body") body = args;
-  else if (style === "split") body = a?.body;
-  else if (style === "flat") body = plan.hasParams ? undefined : args;
-  if (a && plan.hasParams && (style === "flat" || style === "split")) {
-    let rest: Record<string, unknown> | undefined;
-    for (const k in a) {
-      const kind = plan.kinds[k];
-      const v = a[k];
-      if (kind === QUERY) {
-        if (!cursor?.keys.has(k)) query = addQuery(query, k, v);
-      } else if (kind === HEADER) {
-        if (v != null) headers[k.toLowerCase()] = String(v);
-      } else if (kind === undefined && style === "flat" && v !== undefined) {
-        (rest ??= {})[k] = v;
+  const run: Internals["run"] = async (prepare, op, ro) => {
+    const b = prepare();
+    const raw = b.request;
+    const signal = ro?.signal;
+    const name = op ? op.name : "fetch";
+    const ms = ro?.timeoutMs ?? timeoutMs;
+    const max = ro?.maxRetries ?? maxRetries;
+    const auth = op?.auth !== false && (token || bearer);
+    let retries = 0;
+    let reauthed = false;
+    for (let attempt = 1; ; attempt++) {
+      if (signal?.aborted) throw aborted(signal);
+      const started = Date.now();
+      let t: Token | undefined;
+      let res: Response | undefined;
+      let error: unknown;
+      let retryable: boolean;
+      let retryAfter: number | undefined;
+      let refresh = false;
+      let sent = false;
+      let ctrl: AbortController | undefined;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let unlink: (() => void) | undefined;
+      try {
+        if (auth) {
+          if (token) {
+            const got = token.get();
+            t = got instanceof Promise ? await raceAbort(got, signal) : got;
+            if (op?.scopes?.length && t.scopes && !t.checked.has(op)) {
+              const missing = missingScopes(t.scopes, op.scopes);
+              if (missing.length) throw new MissingScopeError(op.name, missing, t.scopes);
+              t.checked.add(op);
+            }
+            b.headers.authorization = t.header;
+          } else b.headers.authorization = bearer!;
+        }
+        if (op?.rateLimit) await limit(op, signal);
+        // One controller per attempt, fired by the timer or by the caller's signal (a listener
+        // removed after the attempt, rather than AbortSignal.any, which long-lived signals pile up).
+        const timed = ms > 0 && ms < Infinity;
+        if (timed || signal) ctrl = new AbortController();
+        if (timed) timer = setTimeout(abortController, ms, ctrl!);
+        if (signal) unlink = onAbort(signal, () => ctrl!.abort());
+        b.init.signal = ctrl?.signal;
+        sent = true;
+        res = await (fetchFn ?? fetch)(raw ? raw() : b.url, b.init as RequestInit);
+        const status = res.status;
+        if (res.ok) return { data: raw ? undefined : await parse(op!, res, t), response: res };
+        refresh = status === 401 && t !== undefined && !reauthed;
+        retryable = refresh || (isRetryableStatus(status) && (b.safe || status === 429));
+        retryAfter = refresh ? 0 : parseRetryAfter(res.headers.get("retry-after"));
+        if (raw) {
+          const giveUp = !refresh && (retries >= max || retryAfter! > maxRetryAfterMs);
+          if (!retryable || giveUp) return { data: undefined, response: res };
+          await res.body?.cancel();
+        } else {
+          error = apiError({
+            status,
+            operation: name,
+            body: await readBody(res, [...secrets, t?.value]),
+            headers: res.headers,
+            retryAfterMs: retryAfter,
+          });
+        }
+        if (refresh) {
+          reauthed = true;
+          token!.invalidate(t!.value);
+        }
+      } catch (e) {
+        error = e;
+        if (signal?.aborted) throw aborted(signal);
+        if (e instanceof XdrError) {
+          // Failed before sending (token endpoint, limiter): repeating is safe whatever the method.
+          if (
+            sent ||
+            !(
+              e instanceof ConnectionError ||
+              e instanceof TimeoutError ||
+              e instanceof ServerError ||
+              e instanceof RateLimitError
+            )
+          ) {
+            throw e;
+          }
+          retryable = true;
+          retryAfter = (e as RateLimitError).retryAfterMs;
+        } else {
+          error = ctrl?.signal.aborted
+            ? new TimeoutError(`${name}: no answer within ${ms} ms`)
+            : new ConnectionError(`${name}: connection failed (${reason(e)})`, { cause: e });
+          retryable = b.safe;
+        }
+      } finally {
+        clearTimeout(timer);
+        unlink?.();
+        log?.debug("xdr request", {
+          api: api.name,
+          operation: name,
+          method: b.method,
+          path: b.path,
+          status: res?.status,
+          durationMs: Date.now() - started,
+          attempt,
+          error: (error as Error | undefined)?.name,
+        });
+      }
+      if (!retryable) throw error;
+      if (!refresh) {
+        if (retries >= max || retryAfter! > maxRetryAfterMs) throw error;
+        const delay = retryAfter ?? backoffMs(retries, o.retryDelayMs, o.maxRetryDelayMs);
+        retries++;
+        log?.debug("xdr retry", { operation: name, attempt, delayMs: delay });
+        await sleep(delay, signal);
       }
     }
-    if (style === "flat") body = rest ?? (op.body === "json" ? {} : undefined);
-  }
-  const segs = plan.segments;
-  let path = segs[0]!;
-  for (let i = 1; i < segs.length; i += 2) {
-    const v = a?.[segs[i]!];
-    if (v == null || v === "") {
-      throw new XdrError(`${op.name}: path parameter "${segs[i]}" is missing`);
-    }
-    path += encodeURIComponent(String(v)) + segs[i + 1];
-  }
-  if (o?.query) {
-    for (const k in o.query) if (!cursor?.keys.has(k)) query = addQuery(query, k, o.query[k]);
-  }
-  if (cursor) query = query ? query + "&" + cursor.query : cursor.query;
-  if (o?.headers) for (const k in o.headers) headers[k.toLowerCase()] = o.headers[k]!;
-  const encoded = op.body && body !== undefined ? encode(op.body, body, headers) : undefined;
-  const stream = encoded instanceof ReadableStream;
-  return {
-    url: c.base + path + (query ? "?" + query : ""),
-    path,
-    headers,
-    init: {
-      method: op.method,
-      headers,
-      body: encoded,
-      dispatcher: c.dispatcher,
-      ...(stream ? { duplex: "half" } : undefined),
-    },
-    safe: op.safe === true && !stream,
   };
+
+  const parse = async (op: Operation, res: Response, t?: Token): Promise<unknown> => {
+    const kind = op.response ?? "json";
+    const { status, headers } = res;
+    if (kind === "binary" && status !== 204) return res.blob();
+    const text = await res.text();
+    if (kind === "text") return status === 204 ? undefined : text;
+    if (kind === "none" || !text) return undefined;
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new ApiError({
+        status,
+        operation: op.name,
+        body: redact(text.slice(0, 2000), [...secrets, t?.value]),
+        headers,
+        message:
+          `${op.name}: HTTP ${status} with a body that is not valid JSON ` +
+          `(content-type ${headers.get("content-type") ?? "none"})`,
+      });
+    }
+  };
+
+  /** Waits for a slot of the operation's client-side limit. */
+  const limit = async (op: Operation, signal: AbortSignal | undefined): Promise<void> => {
+    const rule = op.rateLimit!;
+    let times = windows.get(op.path);
+    if (!times) windows.set(op.path, (times = []));
+    const wait = reserveSlot(times, rule, Date.now(), maxRetryAfterMs);
+    if (wait > maxRetryAfterMs) {
+      throw new RateLimitError({
+        status: 429,
+        operation: op.name,
+        retryAfterMs: wait,
+        message:
+          `${op.name}: the limit of ${rule.requests} requests per ${rule.perMs} ms is used up; ` +
+          `next slot in ${wait} ms (more than maxRetryAfterMs)`,
+      });
+    }
+    if (wait > 0) await sleep(wait, signal);
+  };
+
+  const t: Transport = {
+    api,
+    baseUrl: base,
+    call: (op, args, ro) => apiPromise(run(() => build(op, args, ro), op, ro)),
+  };
+  internals.set(t, { build, run, headers: common, dispatcher });
+  return t;
 }
+
+// ---- Per operation ----------------------------------------------------------------------------
 
 function scalar(v: unknown): string {
   return typeof v === "object" && v !== null
@@ -322,17 +427,17 @@ function addQuery(q: string, k: string, v: unknown): string {
 }
 
 function encode(kind: BodyEncoding, body: unknown, headers: Record<string, string>): Body {
+  const type = (t: string): void => void (headers["content-type"] ??= t);
   if (kind === "json") {
-    headers["content-type"] ??= "application/json";
+    type(JSON_TYPE);
     return JSON.stringify(body);
   }
   if (kind === "text") {
-    headers["content-type"] ??= "text/plain; charset=utf-8";
+    type("text/plain; charset=utf-8");
     return String(body);
   }
   if (kind === "binary") {
-    if (!(body instanceof Blob && body.type))
-      headers["content-type"] ??= "application/octet-stream";
+    if (!(body instanceof Blob && body.type)) type("application/octet-stream");
     return body as Body;
   }
   // form, multipart: fetch sets the content type (with the multipart boundary).
@@ -347,205 +452,11 @@ function encode(kind: BodyEncoding, body: unknown, headers: Record<string, strin
   return form;
 }
 
-/** The raw path: a `Request` from openapi-fetch; `headers` holds what to add to each attempt. */
-function fromRequest(c: Client, req: Request, init: unknown): Built {
-  const dispatcher = (init as { dispatcher?: unknown } | undefined)?.dispatcher;
-  return {
-    url: req.url,
-    path: new URL(req.url).pathname,
-    headers: { ...c.headers },
-    init: { dispatcher: dispatcher ?? c.dispatcher },
-    safe: SAFE_METHODS.has(req.method),
-  };
-}
-
-// ---- The loop ---------------------------------------------------------------------------------
-
-/**
- * One call, attempts included. Named calls pass `op` and `args`; the raw path passes the
- * `Request` as `raw` and the caller's `RequestInit` (for its `dispatcher`) as `args`.
- */
-async function exchange(
-  c: Client,
-  op: Operation | undefined,
-  args: unknown,
-  o: RequestOptions | undefined,
-  cursor: Cursor | undefined,
-  raw?: Request,
-): Promise<Raw> {
-  const b = raw ? fromRequest(c, raw, args) : build(c, op!, args, o, cursor);
-  const name = op ? op.name : "fetch";
-  const signal = raw ? raw.signal : o?.signal;
-  const ms = o?.timeoutMs ?? c.timeoutMs;
-  const maxRetries = o?.maxRetries ?? c.maxRetries;
-  const auth = op?.auth !== false && (c.token || c.bearer);
-  let retries = 0;
-  let reauthed = false;
-  for (let attempt = 1; ; attempt++) {
-    if (signal?.aborted) throw aborted(signal);
-    const started = Date.now();
-    let token: Token | undefined;
-    let res: Response | undefined;
-    let error: unknown;
-    let retryable: boolean;
-    let retryAfter: number | undefined;
-    let refresh = false;
-    let sent = false;
-    let ctrl: AbortController | undefined;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let unlink: (() => void) | undefined;
-    try {
-      if (auth) {
-        if (c.token) {
-          const t = c.token.get();
-          token = t instanceof Promise ? await raceAbort(t, signal) : t;
-          if (op?.scopes?.length && token.scopes && !token.checked.has(op)) {
-            const missing = missingScopes(token.scopes, op.scopes);
-            if (missing.length) throw new MissingScopeError(op.name, missing, token.scopes);
-            token.checked.add(op);
-          }
-          b.headers.authorization = token.header;
-        } else b.headers.authorization = c.bearer!;
-      }
-      if (op?.rateLimit) await limit(c, op, signal);
-      // One controller per attempt, fired by the timer or by the caller's signal (a listener
-      // removed after the attempt, rather than AbortSignal.any, which long-lived signals pile up).
-      const timed = ms > 0 && ms < Infinity;
-      if (timed || signal) ctrl = new AbortController();
-      if (timed) timer = setTimeout(abortController, ms, ctrl!);
-      if (signal) unlink = link(signal, ctrl!);
-      b.init.signal = ctrl?.signal;
-      sent = true;
-      res = await (c.fetch ?? fetch)(raw ? withHeaders(raw.clone(), b.headers) : b.url, b.init as RequestInit);
-      const status = res.status;
-      if (res.ok) return { data: raw ? undefined : await parse(c, op!, res, token), response: res };
-      refresh = status === 401 && token !== undefined && !reauthed;
-      retryable = refresh || (isRetryableStatus(status) && (b.safe || status === 429));
-      retryAfter = refresh ? 0 : parseRetryAfter(res.headers.get("retry-after"));
-      if (raw) {
-        const giveUp = !refresh && (retries >= maxRetries || retryAfter! > c.maxRetryAfterMs);
-        if (!retryable || giveUp) return { data: undefined, response: res };
-        await res.body?.cancel();
-      } else {
-        error = apiError({
-          status,
-          operation: name,
-          body: await readBody(res, [...c.secrets, token?.value]),
-          headers: res.headers,
-          retryAfterMs: retryAfter,
-        });
-      }
-      if (refresh) {
-        reauthed = true;
-        c.token!.invalidate(token!.value);
-      }
-    } catch (e) {
-      error = e;
-      if (signal?.aborted) throw aborted(signal);
-      if (e instanceof XdrError) {
-        // Failed before sending (token endpoint, limiter): repeating is safe whatever the method.
-        if (sent || !isTransient(e)) throw e;
-        retryable = true;
-        retryAfter = (e as RateLimitError).retryAfterMs;
-      } else {
-        error = ctrl?.signal.aborted
-          ? new TimeoutError(`${name}: no answer within ${ms} ms`)
-          : new ConnectionError(`${name}: connection failed (${reason(e)})`, { cause: e });
-        retryable = b.safe;
-      }
-    } finally {
-      clearTimeout(timer);
-      unlink?.();
-      c.log?.debug("xdr request", {
-        api: c.api.name,
-        operation: name,
-        method: raw ? raw.method : op!.method,
-        path: b.path,
-        status: res?.status,
-        durationMs: Date.now() - started,
-        attempt,
-        error: (error as Error | undefined)?.name,
-      });
-    }
-    if (!retryable) throw error;
-    if (!refresh) {
-      if (retries >= maxRetries || retryAfter! > c.maxRetryAfterMs) throw error;
-      const delay = retryAfter ?? backoffMs(retries, c.retryDelayMs, c.maxRetryDelayMs);
-      retries++;
-      c.log?.debug("xdr retry", { operation: name, attempt, delayMs: delay });
-      await sleep(delay, signal);
-    }
-  }
-}
-
-/** Aborts `ctrl` when `signal` fires; returns the undo. */
-function link(signal: AbortSignal, ctrl: AbortController): () => void {
-  const onAbort = (): void => ctrl.abort();
-  signal.addEventListener("abort", onAbort, { once: true });
-  return () => signal.removeEventListener("abort", onAbort);
-}
-
-function isTransient(e: XdrError): boolean {
-  return (
-    e instanceof ConnectionError ||
-    e instanceof TimeoutError ||
-    e instanceof ServerError ||
-    e instanceof RateLimitError
-  );
-}
-
-function withHeaders(req: Request, headers: Record<string, string>): Request {
-  for (const k in headers) {
-    if (k === "authorization" || !req.headers.has(k)) req.headers.set(k, headers[k]!);
-  }
-  return req;
-}
-
-async function parse(c: Client, op: Operation, res: Response, token?: Token): Promise<unknown> {
-  const kind = op.response ?? "json";
-  if (kind === "binary" && res.status !== 204) return res.blob();
-  const text = await res.text();
-  if (kind === "text") return res.status === 204 ? undefined : text;
-  if (kind === "none" || !text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ApiError({
-      status: res.status,
-      operation: op.name,
-      body: redact(text.slice(0, 2000), [...c.secrets, token?.value]),
-      headers: res.headers,
-      message:
-        `${op.name}: HTTP ${res.status} with a body that is not valid JSON ` +
-        `(content-type ${res.headers.get("content-type") ?? "none"})`,
-    });
-  }
-}
-
 function raceAbort<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return p;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(aborted(signal));
-    signal.addEventListener("abort", onAbort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
-}
-
-/** Waits for a slot of the operation's client-side limit. */
-async function limit(c: Client, op: Operation, signal: AbortSignal | undefined): Promise<void> {
-  const rule = op.rateLimit!;
-  let times = c.windows.get(op.path);
-  if (!times) c.windows.set(op.path, (times = []));
-  const wait = reserveSlot(times, rule, Date.now(), c.maxRetryAfterMs);
-  if (wait > c.maxRetryAfterMs) {
-    throw new RateLimitError({
-      status: 429,
-      operation: op.name,
-      retryAfterMs: wait,
-      message:
-        `${op.name}: the limit of ${rule.requests} requests per ${rule.perMs} ms is used up; ` +
-        `next slot in ${wait} ms (more than maxRetryAfterMs)`,
-    });
-  }
-  if (wait > 0) await sleep(wait, signal);
+  return signal
+    ? new Promise<T>((resolve, reject) => {
+        const unlink = onAbort(signal, () => reject(aborted(signal)));
+        p.then(resolve, reject).finally(unlink);
+      })
+    : p;
 }

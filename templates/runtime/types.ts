@@ -1,6 +1,6 @@
 // The contract between generated code and the runtime shipped with it.
 // The generator emits one `Operation` per OpenAPI operation (in `<api>/operations.ts`) and a
-// typed client whose methods call `Transport.call` / `Transport.paginate`. Everything here is
+// typed client whose methods call `Transport.call` / `paginate(transport, …)`. Everything here is
 // type-only except what `index.ts` re-exports from the modules that implement it.
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
@@ -247,7 +247,11 @@ export interface Page<Item> {
 /** Awaits to the first page; `for await` yields every item of every page. */
 export interface PagePromise<Item> extends Promise<Page<Item>>, AsyncIterable<Item> {}
 
-/** One API's client core: the generated client is a thin typed layer over it. */
+/**
+ * One API's client core: the generated client is a thin typed layer over it. Paging and the raw
+ * `fetch` are free functions over a transport (`paginate(t, op, args)`, `transportFetch(t)`), so
+ * that a bundle that makes plain calls only leaves them out.
+ */
 export interface Transport {
   readonly api: ApiDescriptor;
   /** Base URL in use, without a trailing slash. */
@@ -257,17 +261,6 @@ export interface Transport {
     args: ArgsOf<O>,
     options?: RequestOptions,
   ): ApiPromise<ResultOf<O>>;
-  paginate<O extends Operation>(
-    op: O,
-    args: ArgsOf<O>,
-    options?: RequestOptions,
-  ): PagePromise<PageItem<ResultOf<O>>>;
-  /**
-   * `fetch` with the same auth, timeout, retries and logging, for the raw openapi-fetch client.
-   * Never throws for an HTTP status; GET/HEAD/PUT/DELETE/OPTIONS are retried (the request is cloned
-   * before each attempt); the timeout covers the wait for the response headers.
-   */
-  readonly fetch: typeof globalThis.fetch;
 }
 
 /** Options of `startWorkflowAndWait` (`workflows.start(args, { wait: true, … })`). */

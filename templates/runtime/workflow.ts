@@ -11,6 +11,9 @@ import type {
   WaitOptions,
 } from "./types.js";
 
+// Named here rather than in errors.ts, the only module that throws it (see there).
+WorkflowRunError.prototype.name = "WorkflowRunError";
+
 const TERMINAL = new Set(["success", "failed", "cancelled", "canceled"]);
 
 /** `status.state` of a run (or `state`), lower-cased; `""` when absent. */

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { NotFoundError, XdrError } from "../../templates/runtime/errors.js";
 import { clearTokenCache } from "../../templates/runtime/token.js";
+import { paginate } from "../../templates/runtime/pagination.js";
 import { createTransport } from "../../templates/runtime/transport.js";
 import type { Operation, TypedOperation } from "../../templates/runtime/types.js";
 import { type Hit, type TestServer, irohApi, json, startServer } from "./harness.js";
@@ -52,7 +53,7 @@ describe("CTIA paging", () => {
   it("iterates every item across 3 pages, following X-Next", async () => {
     ctiaServer();
     const ids: string[] = [];
-    for await (const j of client().paginate(judgementsSearch, { query: "disposition:2" })) {
+    for await (const j of paginate(client(), judgementsSearch, { query: "disposition:2" })) {
       ids.push(j.id);
     }
     expect(ids).toHaveLength(250);
@@ -69,7 +70,7 @@ describe("CTIA paging", () => {
   it("lets the cursor replace the caller's paging keys", async () => {
     ctiaServer();
     const items: unknown[] = [];
-    for await (const j of client().paginate(judgementsSearch, {
+    for await (const j of paginate(client(), judgementsSearch, {
       query: "*",
       limit: 100,
       offset: 0,
@@ -82,7 +83,7 @@ describe("CTIA paging", () => {
 
   it("awaits to the first page with totalHits, and pages on with nextPage()", async () => {
     ctiaServer();
-    const first = await client().paginate(judgementsSearch, { query: "*" });
+    const first = await paginate(client(), judgementsSearch, { query: "*" });
     expect(first.items).toHaveLength(100);
     expect(first.totalHits).toBe(250);
     expect(first.response.status).toBe(200);
@@ -97,7 +98,7 @@ describe("CTIA paging", () => {
 
   it("stops on a page without X-Next", async () => {
     ctiaServer(40);
-    const page = await client().paginate(judgementsSearch, {});
+    const page = await paginate(client(), judgementsSearch, {});
     expect(page.items).toHaveLength(40);
     expect(page.hasNextPage()).toBe(false);
   });
@@ -107,7 +108,7 @@ describe("CTIA paging", () => {
       json(res, 200, [{ id: "j" }], { "x-next": "limit=1&offset=1" }),
     );
     const items: unknown[] = [];
-    for await (const j of client().paginate(judgementsSearch, {})) items.push(j);
+    for await (const j of paginate(client(), judgementsSearch, {})) items.push(j);
     expect(items).toHaveLength(2);
     expect(srv.hits).toHaveLength(2);
   });
@@ -115,7 +116,7 @@ describe("CTIA paging", () => {
   it("rejects the iteration with the page's error", async () => {
     srv.route("GET /ctia/judgement/search", (_h, res) => json(res, 404, { error: "gone" }));
     const iterate = async () => {
-      for await (const _ of client().paginate(judgementsSearch, {})) void _;
+      for await (const _ of paginate(client(), judgementsSearch, {})) void _;
     };
     await expect(iterate()).rejects.toBeInstanceOf(NotFoundError);
   });
@@ -160,7 +161,7 @@ describe("Automation paging", () => {
       linksServer(form);
       const ids: string[] = [];
       const body = { workflow_ids: ["w1"] };
-      for await (const i of client().paginate(instancesList, {
+      for await (const i of paginate(client(), instancesList, {
         limit: 10,
         date_from: "2026-01-01T00:00:00Z",
         body,
@@ -180,7 +181,7 @@ describe("Automation paging", () => {
   it("without _links, advances start by the page length until a short page", async () => {
     linksServer("none");
     const ids: unknown[] = [];
-    for await (const i of client().paginate(instancesList, { limit: 10, body: {} } as never))
+    for await (const i of paginate(client(), instancesList, { limit: 10, body: {} } as never))
       ids.push(i);
     expect(ids).toHaveLength(25);
     expect(srv.hits.map((h) => h.query.get("start"))).toEqual([null, "10", "20"]);
@@ -190,14 +191,14 @@ describe("Automation paging", () => {
     srv.route("POST /v1.1/instances", (_h, res) =>
       json(res, 200, { _links: { next: "start=10&limit=10" }, results: [] }),
     );
-    const page = await client().paginate(instancesList, { limit: 10, body: {} } as never);
+    const page = await paginate(client(), instancesList, { limit: 10, body: {} } as never);
     expect(page.items).toEqual([]);
     expect(page.hasNextPage()).toBe(false);
   });
 
   it("treats results: null as an empty page", async () => {
     srv.route("POST /v1.1/instances", (_h, res) => json(res, 200, { results: null }));
-    const page = await client().paginate(instancesList, { limit: 10, body: {} } as never);
+    const page = await paginate(client(), instancesList, { limit: 10, body: {} } as never);
     expect(page.items).toEqual([]);
     expect(page.hasNextPage()).toBe(false);
   });

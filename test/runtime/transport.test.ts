@@ -16,6 +16,7 @@ import {
   XdrError,
 } from "../../templates/runtime/errors.js";
 import { clearTokenCache } from "../../templates/runtime/token.js";
+import { transportFetch } from "../../templates/runtime/raw.js";
 import { createTransport } from "../../templates/runtime/transport.js";
 import type { Operation, XdrOptions } from "../../templates/runtime/types.js";
 import {
@@ -602,7 +603,7 @@ describe("transport.fetch (raw client)", () => {
   it("adds the bearer token and client headers to a Request", async () => {
     srv.route("POST /iroh/iroh-inspect/inspect", (h, res) => json(res, 200, JSON.parse(h.body)));
     const t = client({ headers: { "x-app": "soc" } });
-    const res = await t.fetch(
+    const res = await transportFetch(t)(
       new Request(url(), {
         method: "POST",
         body: JSON.stringify({ content: "x" }),
@@ -616,7 +617,7 @@ describe("transport.fetch (raw client)", () => {
 
   it("returns error responses instead of throwing", async () => {
     srv.route("GET /ctia/judgement/j1", echo(404));
-    const res = await client().fetch(srv.url + "/ctia/judgement/j1");
+    const res = await transportFetch(client())(srv.url + "/ctia/judgement/j1");
     expect(res.status).toBe(404);
   });
 
@@ -626,8 +627,8 @@ describe("transport.fetch (raw client)", () => {
     );
     srv.route("POST /ctia/incident", echo(503));
     const t = client();
-    expect((await t.fetch(srv.url + "/ctia/judgement/j1")).status).toBe(200);
-    const res = await t.fetch(srv.url + "/ctia/incident", { method: "POST", body: "{}" });
+    expect((await transportFetch(t)(srv.url + "/ctia/judgement/j1")).status).toBe(200);
+    const res = await transportFetch(t)(srv.url + "/ctia/incident", { method: "POST", body: "{}" });
     expect(res.status).toBe(503);
     expect(srv.count("GET /ctia/judgement/j1")).toBe(2);
     expect(srv.count("POST /ctia/incident")).toBe(1);
@@ -639,7 +640,7 @@ describe("transport.fetch (raw client)", () => {
         ? json(res, 401, { error: "jwt_expired" })
         : json(res, 200, { echoed: h.body }),
     );
-    const res = await client().fetch(url(), { method: "POST", body: '{"content":"x"}' });
+    const res = await transportFetch(client())(url(), { method: "POST", body: '{"content":"x"}' });
     expect(await res.json()).toEqual({ echoed: '{"content":"x"}' });
     expect(srv.count("POST /iroh/iroh-inspect/inspect")).toBe(2);
     expect(srv.count("POST /iroh/oauth2/token")).toBe(2);
@@ -647,7 +648,7 @@ describe("transport.fetch (raw client)", () => {
 
   it("returns a 429 whose Retry-After is too long without waiting", async () => {
     srv.route("GET /ctia/judgement/j1", (_h, res) => json(res, 429, {}, { "retry-after": "3600" }));
-    const res = await client().fetch(srv.url + "/ctia/judgement/j1");
+    const res = await transportFetch(client())(srv.url + "/ctia/judgement/j1");
     expect(res.status).toBe(429);
     expect(apiHits()).toHaveLength(1);
   });
@@ -660,11 +661,11 @@ describe("transport.fetch (raw client)", () => {
       timeoutMs: 20,
       maxRetries: 0,
     });
-    await expect(t.fetch(srv.url + "/ctia/judgement/j1")).rejects.toThrow(
+    await expect(transportFetch(t)(srv.url + "/ctia/judgement/j1")).rejects.toThrow(
       "fetch: no answer within 20 ms",
     );
     await expect(
-      t.fetch(srv.url + "/ctia/judgement/j1", { signal: AbortSignal.abort() }),
+      transportFetch(t)(srv.url + "/ctia/judgement/j1", { signal: AbortSignal.abort() }),
     ).rejects.toBeInstanceOf(AbortError);
   });
 });
@@ -803,8 +804,10 @@ describe("options", () => {
       return Response.json({});
     }) as typeof fetch;
     const t = createTransport(irohApi(), { accessToken: "t", fetch: fake, dispatcher: "client" });
-    await t.fetch("https://visibility.amp.cisco.com/x");
-    await t.fetch("https://visibility.amp.cisco.com/x", { dispatcher: "call" } as RequestInit);
+    await transportFetch(t)("https://visibility.amp.cisco.com/x");
+    await transportFetch(t)("https://visibility.amp.cisco.com/x", {
+      dispatcher: "call",
+    } as RequestInit);
     expect(seen).toEqual(["client", "call"]);
   });
 

@@ -2,6 +2,8 @@
 import createClient, { type Client } from "openapi-fetch";
 import {
   createTransport,
+  paginate,
+  transportFetch,
   type ApiDescriptor,
   type ApiPromise,
   type ArgsOf,
@@ -119,11 +121,11 @@ export function createPetsClient(options: XdrOptions = {}): PetsClient {
       create: (args, options) => t.call(op.petsCreate, args, options),
       delete: (args, options) => t.call(op.petsDelete, args, options),
       get: (args, options) => t.call(op.petsGet, args, options),
-      list: (args, options) => t.paginate(op.petsList, args, options),
+      list: (args, options) => paginate(t, op.petsList, args, options),
       putTags: (args, options) => t.call(op.petsPutTags, args, options),
     },
     get raw() {
-      return (raw ??= createClient<paths>({ baseUrl: t.baseUrl, fetch: t.fetch }));
+      return (raw ??= createClient<paths>({ baseUrl: t.baseUrl, fetch: transportFetch(t) }));
     },
     transport: t,
   };
