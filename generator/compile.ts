@@ -1,6 +1,7 @@
 // Stage 4b — compile: `src/**/*.ts` → `dist/**/*.js` + `.d.ts`, file by file. The generated code
 // and the runtime annotate every export, so declarations need no type-checker
-// (isolatedDeclarations); that keeps generation fast. Type-checking is the tests' job.
+// (isolatedDeclarations); the large generated files bring their own, printed by templates, as
+// TypeScript takes seconds over a megabyte of client. Type-checking is the tests' job.
 import type { RenderedFile } from "./render.js";
 
 const DTS_OPTIONS = {
@@ -34,23 +35,27 @@ export async function compileFiles(files: readonly RenderedFile[]): Promise<Rend
       sourcefile: file.path,
       tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } },
     });
-    const dts = ts.transpileDeclaration(file.content, {
-      compilerOptions: DTS_OPTIONS,
-      fileName: file.path,
-      reportDiagnostics: true,
-    });
-    const problems = dts.diagnostics ?? [];
-    if (problems.length > 0) {
-      const first = problems[0]!;
-      const message = ts.flattenDiagnosticMessageText(first.messageText, "\n");
-      const line =
-        first.start !== undefined && first.file
-          ? `:${first.file.getLineAndCharacterOfPosition(first.start).line + 1}`
-          : "";
-      throw new Error(`cannot compile ${file.path}${line}: ${message}`);
-    }
+    const declaration = file.declaration ?? declarationOf(ts, file);
     out.push({ path: `${stem}.js`, content: js.code, format: false });
-    out.push({ path: `${stem}.d.ts`, content: dts.outputText, format: false });
+    out.push({ path: `${stem}.d.ts`, content: declaration, format: false });
   }
   return out;
+}
+
+function declarationOf(ts: typeof import("typescript"), file: RenderedFile): string {
+  const dts = ts.transpileDeclaration(file.content, {
+    compilerOptions: DTS_OPTIONS,
+    fileName: file.path,
+    reportDiagnostics: true,
+  });
+  const first = dts.diagnostics?.[0];
+  if (first) {
+    const message = ts.flattenDiagnosticMessageText(first.messageText, "\n");
+    const line =
+      first.start !== undefined && first.file
+        ? `:${first.file.getLineAndCharacterOfPosition(first.start).line + 1}`
+        : "";
+    throw new Error(`cannot compile ${file.path}${line}: ${message}`);
+  }
+  return dts.outputText;
 }

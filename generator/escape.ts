@@ -9,11 +9,29 @@ export function tsString(value: string): string {
     .replace(/\u2029/g, "\\u2029");
 }
 
-/** Any JSON value as a TypeScript expression (object keys quoted, strings escaped). */
-export function tsLiteral(value: unknown): string {
-  return JSON.stringify(value, null, 2)
-    .replace(/\u2028/g, "\\u2028")
-    .replace(/\u2029/g, "\\u2029");
+/**
+ * Any JSON value as a TypeScript expression, laid out as prettier would: identifier keys bare,
+ * other keys and every string escaped, short arrays of scalars on one line.
+ */
+export function tsLiteral(value: unknown, indent = ""): string {
+  if (value === null || typeof value !== "object") {
+    return typeof value === "string" ? tsString(value) : JSON.stringify(value);
+  }
+  const inner = indent + "  ";
+  if (Array.isArray(value)) {
+    const items = value.map((item) => tsLiteral(item, inner));
+    const oneLine = `[${items.join(", ")}]`;
+    const scalars = value.every((item) => item === null || typeof item !== "object");
+    if (scalars && oneLine.length + indent.length <= 80) return oneLine;
+    return `[\n${items.map((item) => inner + item + ",").join("\n")}\n${indent}]`;
+  }
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+  if (entries.length === 0) return "{}";
+  const lines = entries.map(([k, v]) => {
+    const key = /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k) ? k : tsString(k);
+    return `${inner}${key}: ${tsLiteral(v, inner)},`;
+  });
+  return `{\n${lines.join("\n")}\n${indent}}`;
 }
 
 /**

@@ -203,7 +203,8 @@ async function renderApi(
   const types = await renderTypes(spec.document, {
     emptyObjectsAsUnknown: api.emptyObjectsAsUnknown,
   });
-  const rendered = await formatFiles(renderApiFiles(view, types, templates));
+  const files = renderApiFiles(view, types, templates);
+  const rendered = config.format === "prettier" ? await formatFiles(files) : files;
   return { rendered, view, specFiles: [...spec.files] };
 }
 
@@ -225,7 +226,8 @@ async function renderShared(
     ...packageView(config, views, "npm run generate"),
     openapiFetchRange: OPENAPI_FETCH_RANGE,
   };
-  return [...runtime, ...(await formatFiles(renderPackageFiles(view, templates)))];
+  const files = renderPackageFiles(view, templates);
+  return [...runtime, ...(config.format === "prettier" ? await formatFiles(files) : files)];
 }
 
 interface InputHashes {
@@ -233,8 +235,10 @@ interface InputHashes {
   readonly common: string;
 }
 
-async function inputHashes(options: Pick<GenerateOptions, "templatesDir">): Promise<InputHashes> {
-  const parts: string[] = [await hashFile(fileURLToPath(import.meta.url))];
+async function inputHashes(
+  options: Pick<GenerateOptions, "templatesDir" | "config">,
+): Promise<InputHashes> {
+  const parts: string[] = [await hashFile(fileURLToPath(import.meta.url)), options.config.format];
   for (const dir of [DEFAULT_TEMPLATES, options.templatesDir]) {
     if (dir) parts.push(await hashTree(dir));
   }

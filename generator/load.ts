@@ -98,16 +98,19 @@ async function parseText(file: string, absPath: string, text: string): Promise<u
   return parseYaml(file, text);
 }
 
+/** js-yaml, as Redocly and openapi-typescript use: several times faster than a CST parser. */
 async function parseYaml(file: string, text: string): Promise<unknown> {
-  const YAML = await import("yaml");
-  const doc = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: false });
-  const problem = doc.errors[0];
-  if (problem) {
-    const { line, column } = lineColumn(text, problem.pos[0]);
-    const reason = `malformed YAML: ${problem.message.split("\n")[0]}`;
-    throw new BadInputError({ file, line, column }, reason);
+  const yaml = (await import("js-yaml")).default;
+  try {
+    return yaml.load(text, { filename: file });
+  } catch (error) {
+    const { mark, reason } = error as { mark?: { line: number; column: number }; reason?: string };
+    const where = mark ? { line: mark.line + 1, column: mark.column + 1 } : {};
+    throw new BadInputError(
+      { file, ...where },
+      `malformed YAML: ${reason ?? (error as Error).message}`,
+    );
   }
-  return doc.toJS({ maxAliasCount: 1000 });
 }
 
 function jsonErrorPosition(text: string, message: string): { line?: number; column?: number } {

@@ -22,21 +22,13 @@ export interface RenderedFile {
   readonly content: string;
   /** Run prettier over it (template output); the large types file is printed well already. */
   readonly format: boolean;
+  /** Its `.d.ts`, printed by a template, where running TypeScript over it would be slow. */
+  readonly declaration?: string;
 }
 
 export interface Templates {
   render(name: string, data: unknown): string;
 }
-
-export const TEMPLATE_FILES = [
-  "operations.ts.hbs",
-  "client.ts.hbs",
-  "api-index.ts.hbs",
-  "index.ts.hbs",
-  "package.json.hbs",
-  "README.md.hbs",
-  "api-README.md.hbs",
-] as const;
 
 /**
  * Loads the default templates, then the same names from `overrideDir` on top (any template or
@@ -351,9 +343,15 @@ export function renderApiFiles(view: ApiView, types: string, templates: Template
     {
       path: `${dir}/operations.ts`,
       content: templates.render("operations.ts.hbs", view),
+      declaration: templates.render("operations.d.ts.hbs", view),
       format: true,
     },
-    { path: `${dir}/client.ts`, content: templates.render("client.ts.hbs", view), format: true },
+    {
+      path: `${dir}/client.ts`,
+      content: templates.render("client.ts.hbs", view),
+      declaration: templates.render("client.d.ts.hbs", view),
+      format: true,
+    },
     { path: `${dir}/index.ts`, content: templates.render("api-index.ts.hbs", view), format: true },
     {
       path: `docs/${view.name}.md`,
@@ -398,7 +396,8 @@ export function packageView(
     description: config.package.description,
     xdr: config.xdr,
     apis,
-    exportsJson: JSON.stringify(exportsMap, null, 2),
+    // Indented to sit at the second level of package.json.hbs.
+    exportsJson: JSON.stringify(exportsMap, null, 2).replace(/\n/g, "\n  "),
     generatorCommand,
   };
 }

@@ -5,6 +5,7 @@ import {
   jsDoc,
   mdCode,
   mdInline,
+  tsLiteral,
   tsString,
 } from "../../generator/escape.js";
 
@@ -53,4 +54,14 @@ describe("commentInline", () => {
     ["a terminator", "x */ y", "x *\\/ y"],
     ["line breaks", "a\nb\u2028c", "a b c"],
   ])("escapes %s", (_t, given, want) => expect(commentInline(given)).toBe(want));
+});
+
+describe("tsLiteral", () => {
+  it.each([
+    ["scalars", "a\u2028", '"a\\u2028"'],
+    ["identifier keys bare, others quoted", { a: 1, "b-c": true }, '{\n  a: 1,\n  "b-c": true,\n}'],
+    ["short scalar arrays inline", { list: ["x", "y"] }, '{\n  list: ["x", "y"],\n}'],
+    ["objects in arrays on their own lines", [{ a: 1 }], "[\n  {\n    a: 1,\n  },\n]"],
+    ["a key that tries to break out", { '"]; evil(); //': 1 }, '{\n  "\\"]; evil(); //": 1,\n}'],
+  ])("%s", (_title, given, want) => expect(tsLiteral(given)).toBe(want));
 });

@@ -27,7 +27,15 @@ describe("loadSpec rejects bad input with one message naming file and place", ()
         name: "bad.yaml",
         text: "openapi: 3.1.0\ninfo:\n  title: [unclosed\n",
         want: (f) =>
-          `${f}:4:1: malformed YAML: Flow sequence in block collection must be sufficiently indented and end with a ]`,
+          `${f}:4:1: malformed YAML: unexpected end of the stream within a flow collection`,
+      },
+    ],
+    [
+      "a duplicate key",
+      {
+        name: "dup.yaml",
+        text: "openapi: 3.1.0\ninfo: { title: T, version: '1' }\ninfo: {}\npaths: {}\n",
+        want: (f) => `${f}:3:1: malformed YAML: duplicated mapping key`,
       },
     ],
     [

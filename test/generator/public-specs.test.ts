@@ -105,7 +105,7 @@ describe("generate --input on public specs", () => {
           skipLibCheck: false,
           types: [],
         },
-        include: ["*/src/**/*.ts"],
+        include: ["*/src/**/*.ts", "*/dist/**/*.d.ts"],
       }),
     );
     const tsc = spawnSync(

@@ -27,9 +27,8 @@ describe("render", async () => {
   const spec = await loadSpec("test/fixtures/specs/pets.yaml");
   const view = apiView(buildModel(spec, apiConfig));
   const templates = await loadTemplates(join(ROOT, "templates"));
-  const files = await formatFiles(
-    renderApiFiles(view, await renderTypes(spec.document), templates),
-  );
+  // Golden files show the layout users get: templates print it, prettier is opt-in.
+  const files = renderApiFiles(view, await renderTypes(spec.document), templates);
   const file = (name: string) => files.find((f) => f.path === name)!.content;
 
   it("names the client after the API", () => {
@@ -45,6 +44,13 @@ describe("render", async () => {
     ["docs/pets.md", "pets.md"],
   ])("renders %s as the golden file", async (path, golden) => {
     await expect(file(path)).toMatchFileSnapshot(`golden/pets/${golden}`);
+  });
+  it.each([
+    ["src/pets/client.ts", "client.d.ts"],
+    ["src/pets/operations.ts", "operations.d.ts"],
+  ])("renders the declarations of %s as the golden file", async (path, golden) => {
+    const declaration = files.find((f) => f.path === path)!.declaration!;
+    await expect(declaration).toMatchFileSnapshot(`golden/pets/${golden}`);
   });
   it("refuses spec text printed without a helper", async () => {
     mkdirSync(join(dir, "bad-templates"), { recursive: true });

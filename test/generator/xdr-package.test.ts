@@ -28,7 +28,7 @@ function tsc(lib: string[], types: string[]) {
         types,
         noUncheckedIndexedAccess: true,
       },
-      include: [join(ROOT, "generated/src/**/*.ts")],
+      include: [join(ROOT, "generated/src/**/*.ts"), join(ROOT, "generated/dist/**/*.d.ts")],
     }),
   );
   return spawnSync(

@@ -47,55 +47,37 @@ export interface PetsClient {
      *
      * `POST /v1/pets/batch` — no token
      */
-    batch(
-      args: ArgsOf<typeof op.petsBatch>,
-      options?: RequestOptions,
-    ): ApiPromise<ResultOf<typeof op.petsBatch>>;
+    batch(args: ArgsOf<typeof op.petsBatch>, options?: RequestOptions): ApiPromise<ResultOf<typeof op.petsBatch>>;
     /**
      * Add a pet
      *
      * `POST /v1/pets` — no token
      */
-    create(
-      args: ArgsOf<typeof op.petsCreate>,
-      options?: RequestOptions,
-    ): ApiPromise<ResultOf<typeof op.petsCreate>>;
+    create(args: ArgsOf<typeof op.petsCreate>, options?: RequestOptions): ApiPromise<ResultOf<typeof op.petsCreate>>;
     /**
      * Remove a pet
      *
      * `DELETE /v1/pets/{petId}` — no token
      */
-    delete(
-      args: ArgsOf<typeof op.petsDelete>,
-      options?: RequestOptions,
-    ): ApiPromise<ResultOf<typeof op.petsDelete>>;
+    delete(args: ArgsOf<typeof op.petsDelete>, options?: RequestOptions): ApiPromise<ResultOf<typeof op.petsDelete>>;
     /**
      * Get a pet
      *
      * `GET /v1/pets/{petId}` — no token
      */
-    get(
-      args: ArgsOf<typeof op.petsGet>,
-      options?: RequestOptions,
-    ): ApiPromise<ResultOf<typeof op.petsGet>>;
+    get(args: ArgsOf<typeof op.petsGet>, options?: RequestOptions): ApiPromise<ResultOf<typeof op.petsGet>>;
     /**
      * List pets
      *
      * `GET /v1/pets` — no token
      */
-    list(
-      args?: ArgsOf<typeof op.petsList>,
-      options?: RequestOptions,
-    ): PagePromise<PageItem<ResultOf<typeof op.petsList>>>;
+    list(args?: ArgsOf<typeof op.petsList>, options?: RequestOptions): PagePromise<PageItem<ResultOf<typeof op.petsList>>>;
     /**
      * Replace the tags of a pet
      *
      * `PUT /v1/pets/{petId}/tags` — no token
      */
-    putTags(
-      args: ArgsOf<typeof op.petsPutTags>,
-      options?: RequestOptions,
-    ): ApiPromise<ResultOf<typeof op.petsPutTags>>;
+    putTags(args: ArgsOf<typeof op.petsPutTags>, options?: RequestOptions): ApiPromise<ResultOf<typeof op.petsPutTags>>;
   };
   /** The openapi-fetch client underneath, for any path: `{ data, error, response }`. */
   readonly raw: Client<paths>;
