@@ -4,6 +4,7 @@
 // arms at most one timer per attempt.
 import {
   ApiError,
+  AuthenticationError,
   ConfigurationError,
   ConnectionError,
   MissingScopeError,
@@ -260,14 +261,17 @@ export function createTransport(api: ApiDescriptor, o: XdrOptions = {}): Transpo
       let retryAfter: number | undefined;
       let refresh = false;
       let sent = false;
+      let awaitingToken = false;
       let ctrl: AbortController | undefined;
       let timer: ReturnType<typeof setTimeout> | undefined;
       let unlink: (() => void) | undefined;
       try {
         if (auth) {
           if (token) {
+            awaitingToken = true;
             const got = token.get();
             t = got instanceof Promise ? await raceAbort(got, signal) : got;
+            awaitingToken = false;
             if (op?.scopes?.length && t.scopes && !t.checked.has(op)) {
               const missing = missingScopes(t.scopes, op.scopes);
               if (missing.length) throw new MissingScopeError(op.name, missing, t.scopes);
@@ -348,7 +352,9 @@ export function createTransport(api: ApiDescriptor, o: XdrOptions = {}): Transpo
       }
       if (!retryable) throw error;
       if (!refresh) {
-        if (retries >= max || retryAfter! > maxRetryAfterMs) throw error;
+        if (retries >= max || retryAfter! > maxRetryAfterMs) {
+          throw awaitingToken ? tokenFailure(error as XdrError) : error;
+        }
         const delay = retryAfter ?? backoffMs(retries, o.retryDelayMs, o.maxRetryDelayMs);
         retries++;
         log?.debug("xdr retry", { operation: name, attempt, delayMs: delay });
@@ -459,4 +465,21 @@ function raceAbort<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T
         p.then(resolve, reject).finally(unlink);
       })
     : p;
+}
+
+/**
+ * The token endpoint could not issue a token (5xx, no answer) and retries are spent: to the
+ * caller that is a failure to authenticate. A 429 stays a RateLimitError: its wait is the news.
+ */
+function tokenFailure(e: XdrError): XdrError {
+  if (e instanceof RateLimitError || e instanceof AuthenticationError) return e;
+  const http = e instanceof ApiError ? e : undefined;
+  const failure = new AuthenticationError({
+    status: http?.status ?? 0,
+    operation: "oauth2.token",
+    body: http?.body,
+    headers: http?.headers,
+    message: http ? undefined : `oauth2.token failed: ${e.message}`,
+  });
+  return Object.assign(failure, { cause: e });
 }

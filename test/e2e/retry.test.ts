@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   AbortError,
+  AuthenticationError,
   ConnectionError,
   RateLimitError,
   ServerError,
@@ -228,8 +229,10 @@ describe("timeouts", () => {
     const err = await t.caught(
       t.xdr({ timeoutMs: 30, maxRetries: 0 }).iroh.inspect({ content: "x" }),
     );
-    expect(err).toBeInstanceOf(TimeoutError);
-    expect(err.message).toMatch(/^Token request got no answer within 30 ms/);
+    // Timing out at the token endpoint means the client could not authenticate.
+    expect(err).toBeInstanceOf(AuthenticationError);
+    expect(err.cause).toBeInstanceOf(TimeoutError);
+    expect(err.message).toMatch(/^oauth2\.token failed: Token request got no answer within 30 ms/);
   });
 });
 

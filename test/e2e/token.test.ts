@@ -248,12 +248,26 @@ describe("token endpoint failures", () => {
     expect(t.hits("/ctia/judgement", "POST")).toBe(1);
   });
 
-  it("a token endpoint that keeps failing with 500: ServerError once retries are used up", async () => {
+  it("a token endpoint that keeps failing with 500: AuthenticationError once retries are used up", async () => {
     t.sim.faults.tokenFailure = { count: 10 };
     const err = await t.caught(t.xdr({ maxRetries: 1 }).iroh.inspect({ content: "x" }));
-    expect(err).toBeInstanceOf(ServerError);
+    expect(err).toBeInstanceOf(AuthenticationError);
     expect(err).toMatchObject({ status: 500, code: "server_error", operation: "oauth2.token" });
+    expect((err as Error).cause).toBeInstanceOf(ServerError);
     expect(t.sim.stats.tokenRequests).toBe(2);
+    expect(t.hits("/iroh/iroh-inspect")).toBe(0);
+  });
+
+  it("a token endpoint that never answers: AuthenticationError caused by the timeout", async () => {
+    t.sim.faults.slow = { count: 10, delayMs: 2_000, path: "/iroh/oauth2" };
+    const err = await t.caught(
+      t.xdr({ maxRetries: 1, timeoutMs: 50 }).iroh.inspect({ content: "x" }),
+    );
+    expect(err).toBeInstanceOf(AuthenticationError);
+    expect(err).toMatchObject({ status: 0, operation: "oauth2.token" });
+    expect((err as Error).message).toMatch(
+      /^oauth2\.token failed: Token request got no answer within 50 ms$/,
+    );
     expect(t.hits("/iroh/iroh-inspect")).toBe(0);
   });
 

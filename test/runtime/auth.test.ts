@@ -148,12 +148,14 @@ describe("token request", () => {
     expect(srv.count(TOKEN)).toBe(1);
   });
 
-  it("reports an unreachable token endpoint as ConnectionError", async () => {
+  it("reports an unreachable token endpoint as AuthenticationError caused by the connection failure", async () => {
     const t = client({
       baseUrls: { iroh: srv.url, token: "http://127.0.0.1:1/iroh/oauth2/token" },
       maxRetries: 0,
     });
-    await expect(t.call(inspect, { content: "x" })).rejects.toBeInstanceOf(ConnectionError);
+    const err = (await t.call(inspect, { content: "x" }).catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(AuthenticationError);
+    expect(err.cause).toBeInstanceOf(ConnectionError);
   });
 });
 
