@@ -2,7 +2,7 @@
 // (Cisco's own OpenAPI 3.0.1 document). Every call must produce a request Prism finds valid.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   ApiError,
   createAutomationClient,
@@ -10,42 +10,22 @@ import {
 } from "../../generated/src/index.js";
 import {
   type Call,
-  type Mock,
   ROOT,
   callName,
   conform,
   contractTests,
   methodNames,
   requestErrors,
-  specReport,
-  startPrism,
+  usePrismClient,
 } from "./prism.js";
 
 const SPEC = "specs/automation.json";
 // The spec is downloaded by `npm run generate` (fetch-spec); without it there is nothing to test.
 const haveSpec = existsSync(join(ROOT, SPEC));
 
-let mock: Mock;
-let automation: AutomationClient;
-
-beforeAll(async () => {
-  if (!haveSpec) return;
-  mock = await startPrism(SPEC);
-  // The spec's server is https://automate.us.security.cisco.com/api, but Prism mounts the
-  // operations at its root (`/v1/workflows`), so the base URL is the mock's URL as is.
-  automation = createAutomationClient({
-    accessToken: "test-token",
-    baseUrls: { automation: mock.url },
-    fetch: mock.fetch,
-    maxRetries: 0,
-  });
-});
-
-afterAll(async () => {
-  if (!mock) return;
-  console.info(specReport("automation", mock));
-  await mock.stop();
-});
+// The spec's server is https://automate.us.security.cisco.com/api, but Prism mounts the
+// operations at its root (`/v1/workflows`), so the base URL is the mock's URL as is.
+const prism = usePrismClient("automation", SPEC, createAutomationClient, haveSpec);
 
 const WF = "01ABCDEFGHJKMNPQRSTVWXYZ12";
 const baseType = "workflow";
@@ -414,29 +394,29 @@ const calls: readonly Call<AutomationClient>[] = [
 describe.skipIf(!haveSpec)(
   "Automation client against a Prism mock of specs/automation.json",
   () => {
-    contractTests("automation", calls, () => ({ mock, client: automation }));
+    contractTests("automation", calls, () => prism);
 
     it("covers every operation of the client", () => {
       const covered = new Set(calls.map(([g, l]) => callName(g, l)));
-      expect(methodNames(automation).filter((name) => !covered.has(name))).toEqual([]);
+      expect(methodNames(prism.client).filter((name) => !covered.has(name))).toEqual([]);
     });
   },
 );
 
 describe.skipIf(!haveSpec)("the harness catches requests that break specs/automation.json", () => {
   it("a raw request with a wrong body gets Prism's validation error", async () => {
-    const mark = mock.exchanges.length;
-    const { response } = await automation.raw.POST("/v1/categories", {
+    const mark = prism.mock.exchanges.length;
+    const { response } = await prism.client.raw.POST("/v1/categories", {
       body: { description: "no title" } as never,
     });
     expect([400, 422]).toContain(response.status);
-    const messages = requestErrors(mock.exchanges.slice(mark)).map((v) => v.message);
+    const messages = requestErrors(prism.mock.exchanges.slice(mark)).map((v) => v.message);
     expect(messages.join("\n")).toMatch(/title/);
   });
 
   it("a named call with an argument of the wrong type is rejected, with Prism's message", async () => {
-    const attempt = conform(mock, "automation.ratings.create", () =>
-      automation.ratings.create({
+    const attempt = conform(prism.mock, "automation.ratings.create", () =>
+      prism.client.ratings.create({
         rating: "five",
         ref_base_type: baseType,
         ref_id: WF,
@@ -450,14 +430,14 @@ describe.skipIf(!haveSpec)("the harness catches requests that break specs/automa
   });
 
   it("a named call missing a required query parameter is rejected", async () => {
-    const error = await automation.share.get({ entity_id: WF } as never).then(
+    const error = await prism.client.share.get({ entity_id: WF } as never).then(
       () => undefined,
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(ApiError);
     expect([400, 422]).toContain((error as ApiError).status);
     expect(
-      requestErrors([mock.exchanges.at(-1)!])
+      requestErrors([prism.mock.exchanges.at(-1)!])
         .map((v) => v.message)
         .join("\n"),
     ).toMatch(/base_type/);
@@ -474,8 +454,8 @@ describe.skipIf(!haveSpec)("defects of specs/automation.json the contract expose
   // them ordinary rows of the table above.
 
   it("workflows.start with a string input value is refused (VariableContent.value: type object)", async () => {
-    const attempt = conform(mock, "automation.workflows.start", () =>
-      automation.workflows.start({
+    const attempt = conform(prism.mock, "automation.workflows.start", () =>
+      prism.client.workflows.start({
         workflow_id: WF,
         input_variables: [{ id: "var-1", properties: { value: "198.51.100.7" } }],
       }),
@@ -486,8 +466,8 @@ describe.skipIf(!haveSpec)("defects of specs/automation.json the contract expose
   });
 
   it("targets.create with scalar properties is refused (additionalProperties: type object)", async () => {
-    const attempt = conform(mock, "automation.targets.create", () =>
-      automation.targets.create({
+    const attempt = conform(prism.mock, "automation.targets.create", () =>
+      prism.client.targets.create({
         name: "Contract",
         properties: { url: "https://example.com", ignore_certificate_errors: false },
       }),

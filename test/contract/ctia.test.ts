@@ -1,37 +1,18 @@
 // Contract tests: the generated CTIA client against a Prism mock of specs/ctia.yaml.
 // Every call must produce a request Prism finds valid (parameters, body, bearer token).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ApiError, createCtiaClient, type CtiaClient } from "../../generated/src/index.js";
 import {
   type Call,
-  type Mock,
   callName,
   conform,
   contractTests,
   methodNames,
   requestErrors,
-  specReport,
-  startPrism,
+  usePrismClient,
 } from "./prism.js";
 
-let mock: Mock;
-let ctia: CtiaClient;
-
-beforeAll(async () => {
-  mock = await startPrism("specs/ctia.yaml");
-  ctia = createCtiaClient({
-    accessToken: "test-token",
-    baseUrls: { ctia: mock.url },
-    fetch: mock.fetch,
-    maxRetries: 0,
-  });
-});
-
-afterAll(async () => {
-  if (!mock) return;
-  console.info(specReport("ctia", mock));
-  await mock.stop();
-});
+const prism = usePrismClient("ctia", "specs/ctia.yaml", createCtiaClient);
 
 const T0 = "2024-05-01T10:00:00.000Z";
 const UUID = "de305d54-75b4-431b-adb2-eb6b9e546014";
@@ -481,33 +462,35 @@ const specific: readonly Call<CtiaClient>[] = [
 const calls: readonly Call<CtiaClient>[] = [...entities.flatMap(entityCalls), ...specific];
 
 describe("CTIA client against a Prism mock of specs/ctia.yaml", () => {
-  contractTests("ctia", calls, () => ({ mock, client: ctia }));
+  contractTests("ctia", calls, () => prism);
 
   it("a search awaits to its first page (no iteration: Prism's answers always carry X-Next)", async () => {
-    const page = await conform(mock, "ctia.judgements.search", () =>
-      ctia.judgements.search({ query: "*" }),
+    const page = await conform(prism.mock, "ctia.judgements.search", () =>
+      prism.client.judgements.search({ query: "*" }),
     );
     expect(Array.isArray((page as { items: unknown[] }).items)).toBe(true);
   });
 
   it("covers every operation of the client", () => {
     const covered = new Set(calls.map(([g, l]) => callName(g, l)));
-    expect(methodNames(ctia).filter((name) => !covered.has(name))).toEqual([]);
+    expect(methodNames(prism.client).filter((name) => !covered.has(name))).toEqual([]);
   });
 });
 
 describe("the harness catches requests that break specs/ctia.yaml", () => {
   it("a raw request with a wrong body gets Prism's validation error", async () => {
-    const mark = mock.exchanges.length;
-    const { response } = await ctia.raw.POST("/ctia/judgement", { body: { wrong: 1 } as never });
+    const mark = prism.mock.exchanges.length;
+    const { response } = await prism.client.raw.POST("/ctia/judgement", {
+      body: { wrong: 1 } as never,
+    });
     expect([400, 422]).toContain(response.status);
-    const messages = requestErrors(mock.exchanges.slice(mark)).map((v) => v.message);
+    const messages = requestErrors(prism.mock.exchanges.slice(mark)).map((v) => v.message);
     expect(messages.join("\n")).toMatch(/observable/);
   });
 
   it("a named call with a value outside an enum is rejected, with Prism's message", async () => {
-    const attempt = conform(mock, "ctia.judgements.create", () =>
-      ctia.judgements.create({ ...newJudgement, severity: "Apocalyptic" } as never),
+    const attempt = conform(prism.mock, "ctia.judgements.create", () =>
+      prism.client.judgements.create({ ...newJudgement, severity: "Apocalyptic" } as never),
     );
     await expect(attempt).rejects.toThrow(
       /ctia\.judgements\.create failed against the Prism mock — HTTP (400|422)/,
@@ -516,7 +499,7 @@ describe("the harness catches requests that break specs/ctia.yaml", () => {
   });
 
   it("a named call missing a required query parameter is rejected", async () => {
-    const error = await ctia.judgements
+    const error = await prism.client.judgements
       .histogram({ "aggregate-on": "timestamp", from: T0 } as never)
       .then(
         () => undefined,
@@ -525,7 +508,7 @@ describe("the harness catches requests that break specs/ctia.yaml", () => {
     expect(error).toBeInstanceOf(ApiError);
     expect([400, 422]).toContain((error as ApiError).status);
     expect(
-      requestErrors([mock.exchanges.at(-1)!])
+      requestErrors([prism.mock.exchanges.at(-1)!])
         .map((v) => v.message)
         .join("\n"),
     ).toMatch(/granularity/);

@@ -1,37 +1,18 @@
 // Contract tests: the generated IROH client against a Prism mock of specs/iroh.yaml.
 // Every call must produce a request Prism finds valid (parameters, body, bearer token).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ApiError, createIrohClient, type IrohClient } from "../../generated/src/index.js";
 import {
   type Call,
-  type Mock,
   callName,
   conform,
   contractTests,
   methodNames,
   requestErrors,
-  specReport,
-  startPrism,
+  usePrismClient,
 } from "./prism.js";
 
-let mock: Mock;
-let iroh: IrohClient;
-
-beforeAll(async () => {
-  mock = await startPrism("specs/iroh.yaml");
-  iroh = createIrohClient({
-    accessToken: "test-token",
-    baseUrls: { iroh: mock.url },
-    fetch: mock.fetch,
-    maxRetries: 0,
-  });
-});
-
-afterAll(async () => {
-  if (!mock) return;
-  console.info(specReport("iroh", mock));
-  await mock.stop();
-});
+const prism = usePrismClient("iroh", "specs/iroh.yaml", createIrohClient);
 
 const T0 = "2024-05-01T10:00:00.000Z";
 const ip = { type: "ip", value: "198.51.100.7" } as const;
@@ -306,11 +287,11 @@ const calls: readonly Call<IrohClient>[] = [
 ];
 
 describe("IROH client against a Prism mock of specs/iroh.yaml", () => {
-  contractTests("iroh", calls, () => ({ mock, client: iroh }));
+  contractTests("iroh", calls, () => prism);
 
   it("oauth2: token (form body, no bearer token)", async () => {
-    await conform(mock, "iroh.oauth2.token", () =>
-      iroh.oauth2.token(
+    await conform(prism.mock, "iroh.oauth2.token", () =>
+      prism.client.oauth2.token(
         { grant_type: "client_credentials" },
         { headers: { authorization: "Basic Y2xpZW50OnNlY3JldA==" } },
       ),
@@ -319,23 +300,25 @@ describe("IROH client against a Prism mock of specs/iroh.yaml", () => {
 
   it("covers every operation of the client", () => {
     const covered = new Set([...calls.map(([g, l]) => callName(g, l)), "oauth2.token"]);
-    expect(methodNames(iroh).filter((name) => !covered.has(name))).toEqual([]);
+    expect(methodNames(prism.client).filter((name) => !covered.has(name))).toEqual([]);
   });
 });
 
 describe("the harness catches requests that break specs/iroh.yaml", () => {
   it("a raw request with a wrong body gets Prism's validation error", async () => {
-    const mark = mock.exchanges.length;
-    const { response } = await iroh.raw.POST("/iroh/iroh-inspect/inspect", {
+    const mark = prism.mock.exchanges.length;
+    const { response } = await prism.client.raw.POST("/iroh/iroh-inspect/inspect", {
       body: { wrong: 1 } as never,
     });
     expect([400, 422]).toContain(response.status);
-    const errors = requestErrors(mock.exchanges.slice(mark));
+    const errors = requestErrors(prism.mock.exchanges.slice(mark));
     expect(errors.map((v) => v.message).join("\n")).toMatch(/content/);
   });
 
   it("a named call with an argument of the wrong type is rejected, with Prism's message", async () => {
-    const attempt = conform(mock, "iroh.inspect", () => iroh.inspect({ content: 42 } as never));
+    const attempt = conform(prism.mock, "iroh.inspect", () =>
+      prism.client.inspect({ content: 42 } as never),
+    );
     await expect(attempt).rejects.toThrow(
       /iroh\.inspect failed against the Prism mock — HTTP (400|422)/,
     );
@@ -345,13 +328,13 @@ describe("the harness catches requests that break specs/iroh.yaml", () => {
   });
 
   it("a missing required query parameter is rejected", async () => {
-    const error = await iroh.enrich.reputation({ type: "ip" } as never).then(
+    const error = await prism.client.enrich.reputation({ type: "ip" } as never).then(
       () => undefined,
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(ApiError);
     expect([400, 422]).toContain((error as ApiError).status);
-    const last = mock.exchanges.at(-1)!;
+    const last = prism.mock.exchanges.at(-1)!;
     expect(
       requestErrors([last])
         .map((v) => v.message)
@@ -362,12 +345,12 @@ describe("the harness catches requests that break specs/iroh.yaml", () => {
   it("a request without the bearer token is refused (401)", async () => {
     const bare = createIrohClient({
       accessToken: "test-token",
-      baseUrls: { iroh: mock.url },
+      baseUrls: { iroh: prism.mock.url },
       maxRetries: 0,
       fetch: (input, init) => {
         const headers = new Headers(init?.headers);
         headers.delete("authorization");
-        return mock.fetch(input, { ...init, headers });
+        return prism.mock.fetch(input, { ...init, headers });
       },
     });
     const error = await bare.profile.whoami().then(
@@ -381,8 +364,12 @@ describe("the harness catches requests that break specs/iroh.yaml", () => {
 
 describe("bundles", () => {
   it("privateIntel.importBundle takes a bundle with its source and entity lists", async () => {
-    await conform(mock, "iroh.privateIntel.importBundle", () =>
-      iroh.privateIntel.importBundle({ type: "bundle", source: "contract test", judgements: [] }),
+    await conform(prism.mock, "iroh.privateIntel.importBundle", () =>
+      prism.client.privateIntel.importBundle({
+        type: "bundle",
+        source: "contract test",
+        judgements: [],
+      }),
     );
   });
 });

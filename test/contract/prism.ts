@@ -12,8 +12,8 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { it } from "vitest";
-import { ApiError } from "../../generated/src/index.js";
+import { afterAll, beforeAll, it } from "vitest";
+import { ApiError, type XdrOptions } from "../../generated/src/index.js";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const HOST = "127.0.0.1";
@@ -321,6 +321,50 @@ export function specReport(name: string, mock: Mock): string {
     for (const op of [...mock.unanswered].sort()) lines.push(`  ${op}`);
   }
   return lines.join("\n");
+}
+
+/**
+ * The test file's Prism mock of `spec`, and a client of `api` made by `create` that talks to it
+ * (bearer token, recording fetch, no retries). Prism starts before the file's tests (unless
+ * `enabled` is false) and stops after them, printing `specReport`. Read `mock` and `client`
+ * inside tests.
+ */
+export function usePrismClient<C>(
+  api: "iroh" | "ctia" | "automation",
+  spec: string,
+  create: (options: XdrOptions) => C,
+  enabled = true,
+): { readonly mock: Mock; readonly client: C } {
+  let state: { mock: Mock; client: C } | undefined;
+  let mock: Mock | undefined;
+  beforeAll(async () => {
+    if (!enabled) return;
+    mock = await startPrism(spec);
+    const client = create({
+      accessToken: "test-token",
+      baseUrls: { [api]: mock.url },
+      fetch: mock.fetch,
+      maxRetries: 0,
+    });
+    state = { mock, client };
+  });
+  afterAll(async () => {
+    if (!mock) return;
+    console.info(specReport(api, mock));
+    await mock.stop();
+  });
+  const current = (): { mock: Mock; client: C } => {
+    if (!state) throw new Error(`the Prism mock of ${spec} is not running`);
+    return state;
+  };
+  return {
+    get mock() {
+      return current().mock;
+    },
+    get client() {
+      return current().client;
+    },
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 // Token endpoint, token cache, 401 handling and the scope check, against a local server.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   AuthenticationError,
   ConnectionError,
@@ -12,21 +12,17 @@ import type { XdrOptions } from "../../templates/runtime/types.js";
 import {
   CLIENT_ID,
   CLIENT_SECRET,
-  type TestServer,
   createIncident,
   inspect,
   irohApi,
+  irohClient,
   json,
   op,
-  startServer,
+  useServer,
 } from "./harness.js";
 
-let srv: TestServer;
-beforeAll(async () => void (srv = await startServer()));
-afterAll(() => srv.close());
+const srv = useServer();
 beforeEach(() => {
-  srv.reset();
-  clearTokenCache();
   srv.route("POST /iroh/iroh-inspect/inspect", (_h, res) =>
     json(res, 200, [{ type: "ip", value: "1.2.3.4" }]),
   );
@@ -36,15 +32,7 @@ afterEach(() => void vi.useRealTimers());
 const TOKEN = "POST /iroh/oauth2/token";
 const INSPECT = "POST /iroh/iroh-inspect/inspect";
 
-function client(extra: XdrOptions = {}) {
-  return createTransport(irohApi(), {
-    clientId: CLIENT_ID,
-    clientSecret: CLIENT_SECRET,
-    baseUrls: { iroh: srv.url },
-    retryDelayMs: 1,
-    ...extra,
-  });
-}
+const client = (extra: XdrOptions = {}) => irohClient(srv, extra);
 
 describe("token request", () => {
   it("posts grant_type=client_credentials with HTTP Basic credentials, and uses the token", async () => {

@@ -2,7 +2,16 @@
 // with a route table the tests replace, a token endpoint by default, and a log of every request.
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ApiDescriptor, Operation, TypedOperation } from "../../templates/runtime/types.js";
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import { clearTokenCache } from "../../templates/runtime/token.js";
+import { createTransport } from "../../templates/runtime/transport.js";
+import type {
+  ApiDescriptor,
+  Operation,
+  Transport,
+  TypedOperation,
+  XdrOptions,
+} from "../../templates/runtime/types.js";
 
 export const CLIENT_ID = "client-0d5e3a4c";
 export const CLIENT_SECRET = "s3cr3t-Wq8_ZpLx-9vTn";
@@ -122,6 +131,57 @@ export async function startServer(): Promise<TestServer> {
       }),
   };
   return srv;
+}
+
+/**
+ * The test file's server: started before its tests, closed after them, and reset (with the token
+ * cache cleared) before each test. Call at the top level of a test file; the object returned
+ * forwards to the server once it runs.
+ */
+export function useServer(): TestServer {
+  let current: TestServer | undefined;
+  const srv = (): TestServer => {
+    if (!current) throw new Error("the test server is not running (use it inside a test)");
+    return current;
+  };
+  beforeAll(async () => void (current = await startServer()));
+  afterAll(() => current?.close());
+  beforeEach(() => {
+    srv().reset();
+    clearTokenCache();
+  });
+  return {
+    get url() {
+      return srv().url;
+    },
+    get hits() {
+      return srv().hits;
+    },
+    count: (route) => srv().count(route),
+    route: (route, handler) => srv().route(route, handler),
+    get token() {
+      return srv().token;
+    },
+    set token(t) {
+      srv().token = t;
+    },
+    get issued() {
+      return srv().issued;
+    },
+    reset: () => srv().reset(),
+    close: () => srv().close(),
+  };
+}
+
+/** A transport for the IROH API on `srv`, with client credentials and a 1 ms retry delay. */
+export function irohClient(srv: TestServer, extra: XdrOptions = {}): Transport {
+  return createTransport(irohApi(), {
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    baseUrls: { iroh: srv.url },
+    retryDelayMs: 1,
+    ...extra,
+  });
 }
 
 /** Resolves once `cond()` holds, checking between event-loop turns (works under fake timers). */

@@ -1,19 +1,12 @@
 // CTIA (`X-Next` / `X-Total-Hits`) and Automation (`_links` / `start`) paging.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { NotFoundError, XdrError } from "../../templates/runtime/errors.js";
-import { clearTokenCache } from "../../templates/runtime/token.js";
 import { paginate } from "../../templates/runtime/pagination.js";
 import { createTransport } from "../../templates/runtime/transport.js";
 import type { Operation, TypedOperation } from "../../templates/runtime/types.js";
-import { type Hit, type TestServer, irohApi, json, startServer } from "./harness.js";
+import { type Hit, irohApi, json, useServer } from "./harness.js";
 
-let srv: TestServer;
-beforeAll(async () => void (srv = await startServer()));
-afterAll(() => srv.close());
-beforeEach(() => {
-  srv.reset();
-  clearTokenCache();
-});
+const srv = useServer();
 
 const client = () =>
   createTransport(irohApi(), { accessToken: "t", baseUrls: { iroh: srv.url }, retryDelayMs: 1 });

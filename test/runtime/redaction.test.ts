@@ -1,28 +1,22 @@
 // No secret and no token in logs, error messages, stacks, bodies or printed errors.
 import { inspect as show } from "node:util";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { clearTokenCache } from "../../templates/runtime/token.js";
 import { createTransport } from "../../templates/runtime/transport.js";
 import type { Logger, XdrOptions } from "../../templates/runtime/types.js";
 import {
   CLIENT_ID,
   CLIENT_SECRET,
-  type TestServer,
   createIncident,
   getJudgement,
   inspect,
   irohApi,
+  irohClient,
   json,
-  startServer,
+  useServer,
 } from "./harness.js";
 
-let srv: TestServer;
-beforeAll(async () => void (srv = await startServer()));
-afterAll(() => srv.close());
-beforeEach(() => {
-  srv.reset();
-  clearTokenCache();
-});
+const srv = useServer();
 
 interface Entry {
   message: string;
@@ -38,16 +32,7 @@ function recorder(): Logger & { entries: Entry[] } {
   };
 }
 
-function client(logger: Logger, extra: XdrOptions = {}) {
-  return createTransport(irohApi(), {
-    clientId: CLIENT_ID,
-    clientSecret: CLIENT_SECRET,
-    baseUrls: { iroh: srv.url },
-    retryDelayMs: 1,
-    logger,
-    ...extra,
-  });
-}
+const client = (logger: Logger, extra: XdrOptions = {}) => irohClient(srv, { logger, ...extra });
 
 const FORBIDDEN = [
   CLIENT_SECRET,

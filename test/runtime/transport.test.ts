@@ -1,7 +1,7 @@
 // The request loop against a local server: building, parsing, retries, errors, timeouts,
 // cancellation, withResponse, the raw fetch and option validation.
 import { getEventListeners } from "node:events";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   AbortError,
   ApiError,
@@ -15,42 +15,27 @@ import {
   TimeoutError,
   XdrError,
 } from "../../templates/runtime/errors.js";
-import { clearTokenCache } from "../../templates/runtime/token.js";
 import { transportFetch } from "../../templates/runtime/raw.js";
 import { createTransport } from "../../templates/runtime/transport.js";
 import type { Operation, XdrOptions } from "../../templates/runtime/types.js";
 import {
-  CLIENT_ID,
   CLIENT_SECRET,
   type TestServer,
   createIncident,
   getJudgement,
   inspect,
   irohApi,
+  irohClient,
   json,
   op,
-  startServer,
   until,
+  useServer,
 } from "./harness.js";
 
-let srv: TestServer;
-beforeAll(async () => void (srv = await startServer()));
-afterAll(() => srv.close());
-beforeEach(() => {
-  srv.reset();
-  clearTokenCache();
-});
+const srv = useServer();
 afterEach(() => void vi.useRealTimers());
 
-function client(extra: XdrOptions = {}) {
-  return createTransport(irohApi(), {
-    clientId: CLIENT_ID,
-    clientSecret: CLIENT_SECRET,
-    baseUrls: { iroh: srv.url },
-    retryDelayMs: 1,
-    ...extra,
-  });
-}
+const client = (extra: XdrOptions = {}) => irohClient(srv, extra);
 
 /** The requests that reached the API (not the token endpoint). */
 const apiHits = () => srv.hits.filter((h) => h.path !== "/iroh/oauth2/token");

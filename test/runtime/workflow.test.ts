@@ -1,22 +1,11 @@
 // Workflow start + polling, and the client-side limiter on workflow starts.
-import {
-  afterAll,
-  afterEach,
-  beforeAll,
-  beforeEach,
-  describe,
-  expect,
-  expectTypeOf,
-  it,
-  vi,
-} from "vitest";
+import { afterEach, describe, expect, expectTypeOf, it, vi } from "vitest";
 import {
   AbortError,
   RateLimitError,
   TimeoutError,
   WorkflowRunError,
 } from "../../templates/runtime/errors.js";
-import { clearTokenCache } from "../../templates/runtime/token.js";
 import { createTransport } from "../../templates/runtime/transport.js";
 import type {
   ApiPromise,
@@ -26,15 +15,9 @@ import type {
   XdrOptions,
 } from "../../templates/runtime/types.js";
 import { runState, startWorkflowAndWait, waitableStart } from "../../templates/runtime/workflow.js";
-import { type TestServer, json, startServer, until } from "./harness.js";
+import { json, until, useServer } from "./harness.js";
 
-let srv: TestServer;
-beforeAll(async () => void (srv = await startServer()));
-afterAll(() => srv.close());
-beforeEach(() => {
-  srv.reset();
-  clearTokenCache();
-});
+const srv = useServer();
 afterEach(() => void vi.useRealTimers());
 
 const automation = () => ({

@@ -505,6 +505,12 @@ export function automationRoutes(state: AutomationState, pageSize: number): Rout
     if (!def) throw new ReplyError(aoError(404, `workflow ${id ?? unique} not found`));
     return def;
   };
+  /** The item of `list` whose id is the `:id` path parameter, or a 404 naming `what`. */
+  const byId = <T extends { id: string }>(list: readonly T[], ctx: Ctx, what: string): T => {
+    const item = list.find((x) => x.id === ctx.params.id);
+    if (!item) throw new ReplyError(aoError(404, `${what} ${ctx.params.id} not found`));
+    return item;
+  };
   const instance = (ctx: Ctx) => {
     const inst = state.instances.get(ctx.params.id as string);
     if (!inst) throw new ReplyError(aoError(404, `workflow instance ${ctx.params.id} not found`));
@@ -566,10 +572,7 @@ export function automationRoutes(state: AutomationState, pageSize: number): Rout
       method: "GET",
       pattern: "/api/v1/workflows/:id",
       scope: read,
-      handler: (ctx) => {
-        const def = state.workflows.find((w) => w.id === ctx.params.id);
-        return def ? json(200, def) : aoError(404, `workflow ${ctx.params.id} not found`);
-      },
+      handler: (ctx) => json(200, byId(state.workflows, ctx, "workflow")),
     },
     {
       method: "GET",
@@ -670,18 +673,14 @@ export function automationRoutes(state: AutomationState, pageSize: number): Rout
       method: "GET",
       pattern: "/api/v1/tasks/:id",
       scope: read,
-      handler: (ctx) => {
-        const task = state.tasks.find((t) => t.id === ctx.params.id);
-        return task ? json(200, task) : aoError(404, `task ${ctx.params.id} not found`);
-      },
+      handler: (ctx) => json(200, byId(state.tasks, ctx, "task")),
     },
     {
       method: "POST",
       pattern: "/api/v1/tasks/:id/action",
       scope: write,
       handler: (ctx) => {
-        const task = state.tasks.find((t) => t.id === ctx.params.id);
-        if (!task) return aoError(404, `task ${ctx.params.id} not found`);
+        const task = byId(state.tasks, ctx, "task");
         const body = readJson(ctx, (m) => aoError(400, m));
         if (!isRecord(body) || typeof body.response !== "string") {
           return aoError(400, "response is required");
