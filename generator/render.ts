@@ -306,8 +306,6 @@ export function apiView(api: ApiModel): ApiView {
   const stem = typeStem(api.name);
   const views = new Map(api.operations.map((op) => [op, operationView(api, op)]));
   const descriptor = { name: api.name, servers: api.servers, tokenUrls: api.tokenUrls };
-  const first =
-    api.operations.find((o) => o.method === "GET" && o.args === "none") ?? api.operations[0];
   return {
     name: api.name,
     stem,
