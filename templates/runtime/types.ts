@@ -161,15 +161,37 @@ export interface BaseUrls {
   [api: string]: string | undefined;
 }
 
-/** Options of `createXdr` and of each `create…Client`. */
-export interface XdrOptions {
+/**
+ * How an API authenticates, from the spec's `securitySchemes` (standalone packages). Absent on
+ * an `ApiDescriptor`: OAuth2 client credentials at its `tokenUrls` (XDR).
+ */
+export type AuthScheme =
+  /** OAuth2 client credentials: `clientId` + `clientSecret`, or a ready `accessToken`. */
+  | { readonly type: "oauth2"; readonly tokenUrl: string }
+  /** HTTP bearer: `accessToken` (a string or a function that returns one). */
+  | { readonly type: "bearer" }
+  /** HTTP basic: `username` + `password`. */
+  | { readonly type: "basic" }
+  /** An API key in a header, query parameter or cookie of the given name: `apiKey`. */
+  | { readonly type: "apiKey"; readonly in: "header" | "query" | "cookie"; readonly name: string };
+
+/** A bearer token, or a function that returns the current one (called before each attempt). */
+export type TokenProvider = string | (() => string | Promise<string>);
+
+/** Options every client takes, XDR or standalone. */
+export interface ClientOptions {
+  /** The API's base URL (standalone packages; for XDR use `region` or `baseUrls`). */
+  baseUrl?: string;
+  /** OAuth2 client credentials. */
   clientId?: string;
   clientSecret?: string;
   /** A token obtained elsewhere; used as is (no refresh, no scope check). */
-  accessToken?: string;
-  /** Default `us`. */
-  region?: Region;
-  baseUrls?: BaseUrls;
+  accessToken?: TokenProvider;
+  /** HTTP basic credentials. */
+  username?: string;
+  password?: string;
+  /** API key, for specs whose security scheme is `apiKey`. */
+  apiKey?: string;
   /** Per attempt. Default 30 000. */
   timeoutMs?: number;
   /** Retries after the first attempt. Default 2. */
@@ -180,12 +202,23 @@ export interface XdrOptions {
   retryDelayMs?: number;
   /** Cap of the backoff delay. Default 8 000. */
   maxRetryDelayMs?: number;
+  /** Largest success body read, in bytes; more → `ResponseTooLargeError`. Default: no cap. */
+  maxResponseBytes?: number;
+  /** Allow `http://` base URLs to hosts other than loopback (cleartext credentials!). Default false. */
+  allowInsecureHttp?: boolean;
   logger?: Logger;
   fetch?: typeof globalThis.fetch;
   /** An undici dispatcher (e.g. `ProxyAgent`), passed to `fetch` as `dispatcher`. */
   dispatcher?: unknown;
-  /** Extra headers on every request (e.g. a `User-Agent` suffix). */
+  /** Extra headers on every request. */
   headers?: Record<string, string>;
+}
+
+/** Options of `createXdr` and of each `create…Client`. */
+export interface XdrOptions extends ClientOptions {
+  /** Default `us`. */
+  region?: Region;
+  baseUrls?: BaseUrls;
 }
 
 /** Per-call options, the last argument of every named method. */
@@ -206,6 +239,8 @@ export interface ApiDescriptor {
   readonly servers: Readonly<Record<Region, string>>;
   /** OAuth2 token URL per region; absent for APIs without OAuth2. */
   readonly tokenUrls?: Readonly<Record<Region, string>>;
+  /** Standalone packages: the spec's security schemes, first match wins. */
+  readonly auth?: readonly AuthScheme[];
 }
 
 // ---- What the runtime returns (implemented in promise.ts, transport.ts) -------------------------
