@@ -366,6 +366,7 @@ export interface PackageView {
   xdr: boolean;
   apis: ApiView[];
   exportsJson: string;
+  typesVersionsJson: string;
   generatorCommand: string;
 }
 
@@ -374,20 +375,28 @@ export function packageView(
   apis: ApiView[],
   generatorCommand: string,
 ): PackageView {
+  // `default`, not `import`: one ESM build serves `require` too through Node ≥ 20.19's
+  // require(esm), Bun and Deno — no second copy whose token cache and error classes would differ.
   const exportsMap: Record<string, unknown> = {
-    ".": { types: "./dist/index.d.ts", import: "./dist/index.js" },
+    ".": { types: "./dist/index.d.ts", default: "./dist/index.js" },
   };
   for (const api of apis) {
     exportsMap[`./${api.name}`] = {
       types: `./dist/${api.name}/index.d.ts`,
-      import: `./dist/${api.name}/index.js`,
+      default: `./dist/${api.name}/index.js`,
     };
     exportsMap[`./${api.name}/operations`] = {
       types: `./dist/${api.name}/operations.d.ts`,
-      import: `./dist/${api.name}/operations.js`,
+      default: `./dist/${api.name}/operations.js`,
     };
   }
   exportsMap["./package.json"] = "./package.json";
+  // TypeScript's `moduleResolution: node10` ignores `exports`: map each subpath to its types.
+  const typesVersions: Record<string, string[]> = {};
+  for (const [subpath, target] of Object.entries(exportsMap)) {
+    const types = (target as { types?: string }).types;
+    if (subpath !== "." && types) typesVersions[subpath.slice(2)] = [types];
+  }
   return {
     name: config.package.name,
     version: config.package.version,
@@ -396,15 +405,19 @@ export function packageView(
     apis,
     // Indented to sit at the second level of package.json.hbs.
     exportsJson: JSON.stringify(exportsMap, null, 2).replace(/\n/g, "\n  "),
+    typesVersionsJson: JSON.stringify({ "*": typesVersions }, null, 2)
+      .replace(/\[\s+("[^"]*")\s+\]/g, "[$1]")
+      .replace(/\n/g, "\n  "),
     generatorCommand,
   };
 }
 
-/** Files shared by all APIs: the root index, package.json, the README. */
+/** Files shared by all APIs: the root index, package.json, the README, the LICENSE. */
 export function renderPackageFiles(view: PackageView, templates: Templates): RenderedFile[] {
   return [
     { path: "src/index.ts", content: templates.render("index.ts.hbs", view), format: true },
     { path: "package.json", content: templates.render("package.json.hbs", view), format: true },
     { path: "README.md", content: templates.render("README.md.hbs", view), format: true },
+    { path: "LICENSE", content: templates.render("LICENSE.hbs", view), format: false },
   ];
 }

@@ -60,14 +60,14 @@ describe("the generated xdr-sdk package", () => {
       name: "xdr-sdk",
       type: "module",
       sideEffects: false,
-      engines: { node: ">=20" },
+      engines: { node: ">=20.19" },
     });
     expect(Object.keys(pkg.exports)).toEqual(
       expect.arrayContaining([".", "./iroh", "./ctia", "./automation", "./iroh/operations"]),
     );
     expect(pkg.exports["./iroh"]).toEqual({
       types: "./dist/iroh/index.d.ts",
-      import: "./dist/iroh/index.js",
+      default: "./dist/iroh/index.js",
     });
   });
 });
