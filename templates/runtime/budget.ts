@@ -1,0 +1,410 @@
+// Client-side rate budget: this client's share of the organisation's limit (XDR: 8000 requests
+// per rolling hour, shared by every integration of the org), counted in a sliding window that a
+// store keeps (in memory here; `budget-redis.ts` shares it between processes and hosts).
+//
+// Lanes: the last `reserve` requests of the window are for high-priority calls only (response
+// actions, deletions) and the `lowReserve` before them for high and normal, so that a bulk sync
+// (low) cannot starve a response action. Learning: below `slowBelow` of the org's remaining
+// budget (`X-Ratelimit-Org-Remaining` / `-Limit`), low-priority calls are spaced so that they
+// would spend no more than what remains in a window; after a 429 with `Retry-After`, every call
+// of the org (every process sharing the store) fails fast with that wait instead of knocking.
+//
+// Nothing here is imported by the transport unless a `budget` option is given: a bundle that does
+// not use a budget leaves this module out.
+import { RateLimitError, rateLimitOf } from "./errors.js";
+import { aborted, sleep } from "./retry.js";
+import type { Logger, Operation, RateLimitInfo, RateLimitRule } from "./types.js";
+
+export type Priority = "high" | "normal" | "low";
+
+/** One call, as the budget needs it. */
+export interface BudgetCall {
+  /** Operation name: in errors and log lines, and the key of its rule's shared window. */
+  readonly op: string;
+  readonly priority: Priority;
+  /** The operation's own limit (`Operation.rateLimit`), e.g. 10 workflow starts per minute. */
+  readonly rule?: RateLimitRule;
+}
+
+/** Why a call has to wait. */
+export type WaitReason = "ok" | "blocked" | "budget" | "rule" | "pace";
+
+/** `[wait in ms (0: the call was counted and may go), why, requests in the window]`. */
+export type TakeResult = readonly [waitMs: number, reason: WaitReason, used: number];
+
+export interface TakeRequest {
+  /** The budget's key: every process of one org that shares a store uses the same. */
+  readonly key: string;
+  readonly windowMs: number;
+  /** How many requests of the window this call's lane may see before it (its ceiling). */
+  readonly limit: number;
+  /** Low priority: honours the spacing learned from the server. */
+  readonly low: boolean;
+  readonly rule?: { readonly key: string; readonly requests: number; readonly perMs: number };
+}
+
+export interface StoreState {
+  readonly used: number;
+  /** Per limit asked for: ms until a request under that ceiling could go (0: now). */
+  readonly next: readonly number[];
+  readonly blockedMs: number;
+  /** Spacing of low-priority calls; `nextLowMs`: until the next may go. */
+  readonly paceMs: number;
+  readonly nextLowMs: number;
+}
+
+/**
+ * Where the window lives. Every method is one atomic step (a Lua script in Redis), and all
+ * durations are relative, so that hosts whose clocks differ still agree (Redis uses its own).
+ */
+export interface BudgetStore {
+  /** Counts the call if the block, its lane, its rule and the low-priority pace all allow it. */
+  take(r: TakeRequest): TakeResult | Promise<TakeResult>;
+  /** Refuses every call of `key` (or of its `rule` only) for `ms`; a longer block stays. */
+  block(key: string, ms: number, rule?: string): void | Promise<void>;
+  /** Spacing of low-priority calls, learned from the server; 0: none. */
+  pace(key: string, ms: number): void | Promise<void>;
+  state(key: string, windowMs: number, limits: readonly number[]): StoreState | Promise<StoreState>;
+}
+
+export interface BudgetOptions {
+  /** Requests per window this client may send: its share of the org's limit (8000 per hour). */
+  share: number;
+  /** Default 3 600 000 (XDR's rolling hour). */
+  windowMs?: number;
+  /** Requests of the share only high-priority calls may use. Default 10 % of `share`. */
+  reserve?: number;
+  /** Requests below `reserve` that low-priority calls may not use. Default 10 % of `share`. */
+  lowReserve?: number;
+  /** Remaining fraction of the org's limit under which low-priority calls slow down. Default 0.5. */
+  slowBelow?: number;
+  /** Default: in memory, this process only. */
+  store?: BudgetStore;
+  /** The org's budget in the store. Default `org`. */
+  key?: string;
+  logger?: Logger;
+  /**
+   * When the store fails (Redis down): `true` (default) lets the call go, with a warning, since
+   * the server still enforces its limit; `false` rejects it.
+   */
+  failOpen?: boolean;
+  /** Clock of the in-memory store; tests. Default `Date.now`. */
+  now?: () => number;
+}
+
+export interface BudgetState {
+  readonly share: number;
+  readonly windowMs: number;
+  /** Requests counted in the current window (by every process sharing the store). */
+  readonly used: number;
+  /** `share - used`, the reserve included. */
+  readonly remaining: number;
+  /** Per lane: ms until a call could go (0: now). */
+  readonly nextFreeMs: Readonly<Record<Priority, number>>;
+  /** A 429 blocks the org for this long. */
+  readonly blockedMs: number;
+  /** Spacing of low-priority calls learned from the server (0: none). */
+  readonly paceMs: number;
+  /** What the server said last, as seen by this process. */
+  readonly server?: RateLimitInfo;
+}
+
+/** Thrown by `acquire` when the wait exceeds `maxWaitMs`: nothing was sent. */
+export type BudgetError = RateLimitError & {
+  readonly clientSide: true;
+  readonly reason: WaitReason;
+};
+
+export interface Budget {
+  /**
+   * Waits until the call may be sent and counts it; rejects with a `RateLimitError` marked
+   * `clientSide: true` (its `retryAfterMs`: the wait) when the wait would exceed `maxWaitMs`,
+   * or with `AbortError` when `signal` fires.
+   */
+  acquire(call: BudgetCall, signal: AbortSignal | undefined, maxWaitMs: number): Promise<void>;
+  /**
+   * Learns from an answer: its `X-Ratelimit-Org-*` headers, and a 429's `Retry-After` (parsed,
+   * ms). Never rejects (a failing store is logged).
+   */
+  observe(
+    headers: Headers,
+    status: number,
+    retryAfterMs: number | undefined,
+    call?: BudgetCall,
+  ): Promise<void>;
+  state(): Promise<BudgetState>;
+}
+
+const HOUR = 3_600_000;
+/** How long a learned pace lasts unless an answer renews it: a dead process's view decays. */
+export const PACE_TTL_MS = 600_000;
+
+/**
+ * The default lane of an operation: `op.priority` when the model gives one, else high for
+ * response actions and deletions, low for the pages after the first of a listing, else normal.
+ */
+export function priorityOf(
+  op: Operation & { readonly priority?: Priority },
+  page?: boolean,
+): Priority {
+  return (
+    op.priority ??
+    (op.method === "DELETE" || op.path.includes("/respond/trigger/")
+      ? "high"
+      : page
+        ? "low"
+        : "normal")
+  );
+}
+
+export function createBudget(o: BudgetOptions): Budget {
+  const { share, windowMs: W = HOUR, slowBelow = 0.5, key = "org", logger: log } = o;
+  const reserve = o.reserve ?? Math.floor(share / 10);
+  const lowReserve = o.lowReserve ?? Math.floor(share / 10);
+  const now = o.now ?? Date.now;
+  const store = o.store ?? memoryStore(now);
+  const failOpen = o.failOpen ?? true;
+  if (!(Number.isInteger(share) && share > 0 && W > 0 && reserve >= 0 && lowReserve >= 0)) {
+    throw new RangeError("budget: share must be an integer > 0, windowMs > 0, reserves ≥ 0");
+  }
+  if (reserve + lowReserve >= share) {
+    throw new RangeError("budget: reserve + lowReserve must leave low-priority calls a share");
+  }
+  /** Ceilings per lane, in the order high, normal, low. */
+  const limits = [share, share - reserve, share - reserve - lowReserve] as const;
+  let server: RateLimitInfo | undefined;
+  /** The pace this process wrote last, and when: it rewrites only on a change (one write, not one per answer). */
+  let pace: number | undefined;
+  let pacedAt = 0;
+
+  const storeFailed = (e: unknown, what: string): void =>
+    log?.warn?.("xdr budget store failed", { during: what, error: (e as Error)?.message ?? e });
+
+  return {
+    async acquire(call, signal, maxWaitMs) {
+      const started = now();
+      const rule = call.rule;
+      const p = call.priority;
+      const limit = limits[p === "high" ? 0 : p === "normal" ? 1 : 2];
+      const request: TakeRequest = {
+        key,
+        windowMs: W,
+        limit,
+        low: call.priority === "low",
+        rule: rule && { key: call.op, requests: rule.requests, perMs: rule.perMs },
+      };
+      for (;;) {
+        if (signal?.aborted) throw aborted(signal);
+        let result: TakeResult;
+        try {
+          result = await store.take(request);
+        } catch (e) {
+          storeFailed(e, "acquire");
+          if (failOpen) return;
+          throw e;
+        }
+        const [wait, reason, used] = result;
+        if (wait <= 0) return;
+        const denied = wait > maxWaitMs - (now() - started);
+        log?.debug("xdr budget", {
+          operation: call.op,
+          priority: call.priority,
+          reason,
+          used,
+          limit,
+          waitMs: wait,
+          denied,
+        });
+        if (denied) throw deny(call, wait, reason, limit, W);
+        await sleep(wait, signal);
+      }
+    },
+
+    async observe(headers, status, retryAfterMs, call) {
+      try {
+        const info = rateLimitOf(headers);
+        if (info) {
+          server = info;
+          const { limit: l, remaining: r } = info;
+          // Spend no faster than what remains would last a window, scaled to our share of it.
+          const p =
+            l! > 0 && r! >= 0 && r! < l! * slowBelow
+              ? Math.ceil(W / Math.max(1, r! * Math.min(1, share / l!)))
+              : 0;
+          const t = now();
+          if (
+            pace === undefined ||
+            (p === 0) !== (pace === 0) ||
+            Math.abs(p - pace) > pace / 5 ||
+            t - pacedAt > 30_000
+          ) {
+            if (p !== pace) log?.debug("xdr budget pace", { paceMs: p, ...info });
+            pace = p;
+            pacedAt = t;
+            await store.pace(key, p);
+          }
+        }
+        if (status === 429 && retryAfterMs! > 0) {
+          // A 429 of an operation with its own rule is that rule's, unless the org is spent.
+          const org = !call?.rule || info?.remaining === 0;
+          log?.debug("xdr budget block", {
+            operation: call?.op,
+            scope: org ? "org" : "operation",
+            blockedMs: retryAfterMs,
+          });
+          await store.block(key, retryAfterMs!, org ? undefined : call!.op);
+        }
+      } catch (e) {
+        storeFailed(e, "observe");
+      }
+    },
+
+    async state() {
+      const s = await store.state(key, W, limits);
+      const low = Math.max(s.next[2]!, s.nextLowMs);
+      return {
+        share,
+        windowMs: W,
+        used: s.used,
+        remaining: Math.max(0, share - s.used),
+        nextFreeMs: {
+          high: Math.max(s.next[0]!, s.blockedMs),
+          normal: Math.max(s.next[1]!, s.blockedMs),
+          low: Math.max(low, s.blockedMs),
+        },
+        blockedMs: s.blockedMs,
+        paceMs: s.paceMs,
+        server,
+      };
+    },
+  };
+}
+
+function deny(
+  call: BudgetCall,
+  wait: number,
+  reason: WaitReason,
+  limit: number,
+  W: number,
+): BudgetError {
+  const { op, rule } = call;
+  const detail =
+    reason === "blocked"
+      ? `the server refused a call of the org with 429: calls are held back client-side`
+      : reason === "rule"
+        ? `the limit of ${rule!.requests} requests per ${rule!.perMs} ms is used up`
+        : reason === "pace"
+          ? `low-priority calls are slowed down as the org's remaining budget falls`
+          : `the client-side budget of ${limit} ${call.priority}-priority requests per ${W} ms is used up`;
+  const e = new RateLimitError({
+    status: 429,
+    operation: op,
+    retryAfterMs: wait,
+    message: `${op}: ${detail}; next slot in ${wait} ms (more than the wait allowed)`,
+  });
+  return Object.assign(e, { clientSide: true as const, reason });
+}
+
+// ---- In memory -------------------------------------------------------------------------------
+
+/** Send times, ascending, from index `head` (dropped from the front without shifting). */
+interface Window {
+  times: number[];
+  head: number;
+}
+
+/** The default store: one process. Its clock is injectable for tests. */
+export function memoryStore(now: () => number = Date.now): BudgetStore {
+  const windows = new Map<string, Window>();
+  /** Blocks: key (or key + NUL + rule) → until. */
+  const blocks = new Map<string, number>();
+  const paces = new Map<string, { ms: number; until: number; next: number }>();
+
+  const win = (k: string): Window => {
+    let w = windows.get(k);
+    if (!w) windows.set(k, (w = { times: [], head: 0 }));
+    return w;
+  };
+  /** Drops the times at or before `cutoff`; returns how many remain. */
+  const prune = (w: Window, cutoff: number): number => {
+    const t = w.times;
+    while (w.head < t.length && t[w.head]! <= cutoff) w.head++;
+    if (w.head > 64 && w.head * 2 > t.length) {
+      w.times = t.slice(w.head);
+      w.head = 0;
+    }
+    return w.times.length - w.head;
+  };
+  /** Ms until fewer than `limit` of the window's times remain. */
+  const waitFor = (w: Window, n: number, limit: number, per: number, t: number): number =>
+    n < limit ? 0 : limit < 1 ? per : w.times[w.times.length - limit]! + per - t;
+  const add = (w: Window, t: number): void => {
+    const times = w.times;
+    let i = times.length;
+    // A clock never runs back in practice; keep the order if a test's does.
+    while (i > w.head && times[i - 1]! > t) i--;
+    times.splice(i, 0, t);
+  };
+  const blocked = (k: string, t: number): number => (blocks.get(k) ?? 0) - t;
+  const paceOf = (k: string, t: number) => {
+    const p = paces.get(k);
+    return p && p.until > t ? p : undefined;
+  };
+
+  return {
+    take(r) {
+      const t = now();
+      let wait = 0;
+      let why: WaitReason = "ok";
+      const worse = (ms: number, reason: WaitReason): void => {
+        if (ms > wait) {
+          wait = ms;
+          why = reason;
+        }
+      };
+      const ruleKey = r.rule && r.key + "\0" + r.rule.key;
+      worse(blocked(r.key, t), "blocked");
+      if (ruleKey) worse(blocked(ruleKey, t), "blocked");
+      const w = win(r.key);
+      const used = prune(w, t - r.windowMs);
+      worse(waitFor(w, used, r.limit, r.windowMs, t), "budget");
+      const p = r.low ? paceOf(r.key, t) : undefined;
+      if (p) worse(p.next - t, "pace");
+      let rw: Window | undefined;
+      if (ruleKey) {
+        rw = win(ruleKey);
+        const { requests, perMs } = r.rule!;
+        worse(waitFor(rw, prune(rw, t - perMs), requests, perMs, t), "rule");
+      }
+      if (wait > 0) return [wait, why, used];
+      add(w, t);
+      if (rw) add(rw, t);
+      if (p) p.next = t + p.ms;
+      return [0, "ok", used + 1];
+    },
+    block(key, ms, rule) {
+      const k = rule === undefined ? key : key + "\0" + rule;
+      const until = now() + ms;
+      if (until > (blocks.get(k) ?? 0)) blocks.set(k, until);
+    },
+    pace(key, ms) {
+      const t = now();
+      const p = paces.get(key);
+      // Back above the threshold: low-priority calls go at once again.
+      paces.set(key, { ms, until: t + PACE_TTL_MS, next: ms && (p?.next ?? 0) });
+    },
+    state(key, windowMs, limits) {
+      const t = now();
+      const w = win(key);
+      const used = prune(w, t - windowMs);
+      const p = paceOf(key, t);
+      return {
+        used,
+        next: limits.map((l) => waitFor(w, used, l, windowMs, t)),
+        blockedMs: Math.max(0, blocked(key, t)),
+        paceMs: p?.ms ?? 0,
+        nextLowMs: p ? Math.max(0, p.next - t) : 0,
+      };
+    },
+  };
+}
