@@ -1,0 +1,67 @@
+// The change report in two forms: Markdown for people (a terminal, a pull request, the
+// changelog) and JSON for tools (a CI step deciding whether to open a pull request).
+import { suggestBump, type ApiDiff, type Bump, type Change } from "./diff.js";
+
+export interface DiffReport {
+  /** What was compared, as the user named it. */
+  from: string;
+  to: string;
+  bump: Bump;
+  breaking: number;
+  nonBreaking: number;
+  apis: ApiDiff[];
+}
+
+export function makeReport(from: string, to: string, apis: ApiDiff[]): DiffReport {
+  const changes = apis.flatMap((a) => a.changes);
+  return {
+    from,
+    to,
+    bump: suggestBump(changes),
+    breaking: changes.filter((c) => c.breaking).length,
+    nonBreaking: changes.filter((c) => !c.breaking).length,
+    apis,
+  };
+}
+
+/** Stable JSON: the field order of the types above, two-space indent, final newline. */
+export function reportJson(report: DiffReport): string {
+  return JSON.stringify(report, null, 2) + "\n";
+}
+
+export function reportMarkdown(report: DiffReport, options: { heading?: string } = {}): string {
+  const lines = [
+    `${options.heading ?? "##"} SDK changes: ${report.from} → ${report.to}`,
+    "",
+    report.bump === "none"
+      ? "No change to the SDK surface (method names, arguments, types, scopes)."
+      : `Suggested version bump: **${report.bump}** (${count(report.breaking, "breaking change")}, ` +
+        `${count(report.nonBreaking, "non-breaking change")}).`,
+  ];
+  for (const api of report.apis) {
+    if (api.changes.length === 0) continue;
+    lines.push("", ...apiSection(api, (options.heading ?? "##") + "#"));
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** The Markdown of one API's changes, breaking ones first. */
+export function apiSection(api: ApiDiff, heading: string): string[] {
+  const versions =
+    api.fromVersion === api.toVersion ? "" : ` (spec ${api.fromVersion} → ${api.toVersion})`;
+  const lines = [`${heading} ${api.api}${versions}`];
+  const groups: [string, Change[]][] = [
+    ["Breaking", api.changes.filter((c) => c.breaking)],
+    ["Non-breaking", api.changes.filter((c) => !c.breaking)],
+  ];
+  for (const [title, changes] of groups) {
+    if (changes.length === 0) continue;
+    lines.push("", `**${title}**`, "");
+    for (const c of changes) lines.push(`- \`${c.method}\`: ${c.message}`);
+  }
+  return lines;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
