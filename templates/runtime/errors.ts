@@ -1,15 +1,29 @@
 // Every error the SDK throws is an `XdrError`. HTTP failures are `ApiError`s, one subclass per
-// status family. No message ever carries a credential: the server's text is scrubbed of the
-// secret and of the bearer token before it is kept (see `redact`).
+// status family. No message, body, header or cause ever carries a credential: server text is
+// scrubbed of every secret the transport knows, in every encoding it may come back in (see
+// `redact`), and control characters are neutralised so that server text cannot forge log lines.
 // Written to stay small once bundled and minified (see bench/).
 import type { RateLimitInfo } from "./types.js";
 
 export class XdrError extends Error {}
 
-/** Bad client options (unknown region, missing credentials, a base URL of another region…). */
+/** Bad client options (unknown region, missing credentials, an unsafe base URL…). */
 export class ConfigurationError extends XdrError {}
 
-/** The server could not be reached, or the connection broke (cause: the `fetch` error). */
+/**
+ * A call's arguments or per-call options cannot make a safe request (a path value `..`, a header
+ * value with a line break, a negative timeout…): thrown before anything is sent, never retried.
+ */
+export class UsageError extends XdrError {
+  /** The argument or option at fault, e.g. `action_id` or `headers.x-trace`. */
+  declare readonly parameter?: string;
+  constructor(message: string, parameter?: string) {
+    super(message);
+    Object.assign(this, { parameter });
+  }
+}
+
+/** The server could not be reached, or the connection broke (cause: the `fetch` error, scrubbed). */
 export class ConnectionError extends XdrError {}
 
 /** No answer within `timeoutMs` (per attempt), or a workflow run outlived `waitTimeoutMs`. */
@@ -17,6 +31,9 @@ export class TimeoutError extends XdrError {}
 
 /** The caller's `AbortSignal` fired (cause: its reason). Never retried. */
 export class AbortError extends XdrError {}
+
+/** A success body larger than `maxResponseBytes`. Never retried. */
+export class ResponseTooLargeError extends XdrError {}
 
 /** The token lacks a scope the operation needs: thrown before anything is sent. */
 export class MissingScopeError extends XdrError {
@@ -36,7 +53,7 @@ export class MissingScopeError extends XdrError {
 export interface ApiErrorInit {
   status: number;
   operation: string;
-  /** Parsed JSON body, else its text; `undefined` when empty. */
+  /** Parsed JSON body, else its text (an excerpt of at most `ERROR_BODY_BYTES`); `undefined` when empty. */
   body?: unknown;
   headers?: Headers;
   message?: string;
@@ -65,10 +82,12 @@ export class ApiError extends XdrError {
     let detail = b.error_description ?? b.message ?? b.errors ?? (code ? undefined : body);
     if (detail !== undefined && typeof detail !== "string") detail = JSON.stringify(detail);
     super(
-      init.message ??
-        `${operation} failed: HTTP ${status}${code ? " " + code : ""}` +
-          (detail ? ": " + (detail as string).slice(0, 300) : "") +
-          (requestId ? ` (request id ${requestId})` : ""),
+      clean(
+        init.message ??
+          `${operation} failed: HTTP ${status}${code ? " " + code : ""}` +
+            (detail ? ": " + (detail as string).slice(0, 300) : "") +
+            (requestId ? ` (request id ${requestId})` : ""),
+      ),
     );
     Object.assign(this, {
       status,
@@ -82,10 +101,16 @@ export class ApiError extends XdrError {
   }
 }
 
-/** 401, and any failure of the token endpoint to issue a token (`code` = its `error`). */
+/** 400: the server refused the request as malformed. */
+export class BadRequestError extends ApiError {}
+/** 401, and a token endpoint that refuses the credentials (`code` = its `error`). */
 export class AuthenticationError extends ApiError {}
 export class PermissionDeniedError extends ApiError {}
 export class NotFoundError extends ApiError {}
+/** 409: the request conflicts with the current state (e.g. the entity exists already). */
+export class ConflictError extends ApiError {}
+/** 422: well-formed but semantically invalid. */
+export class UnprocessableEntityError extends ApiError {}
 export class RateLimitError extends ApiError {
   /** From `Retry-After`, or the wait the client-side limiter would have needed. */
   declare readonly retryAfterMs?: number;
@@ -113,37 +138,40 @@ export class WorkflowRunError extends XdrError {
 const classes = [
   XdrError,
   ConfigurationError,
+  UsageError,
   ConnectionError,
   TimeoutError,
   AbortError,
+  ResponseTooLargeError,
   MissingScopeError,
   ApiError,
+  BadRequestError,
   AuthenticationError,
   PermissionDeniedError,
   NotFoundError,
+  ConflictError,
+  UnprocessableEntityError,
   RateLimitError,
   ServerError,
 ];
-"XdrError ConfigurationError ConnectionError TimeoutError AbortError MissingScopeError ApiError AuthenticationError PermissionDeniedError NotFoundError RateLimitError ServerError"
+"XdrError ConfigurationError UsageError ConnectionError TimeoutError AbortError ResponseTooLargeError MissingScopeError ApiError BadRequestError AuthenticationError PermissionDeniedError NotFoundError ConflictError UnprocessableEntityError RateLimitError ServerError"
   .split(" ")
   .forEach((name, i) => (classes[i]!.prototype.name = name));
+
+const BY_STATUS: Record<number, typeof ApiError> = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  403: PermissionDeniedError,
+  404: NotFoundError,
+  409: ConflictError,
+  422: UnprocessableEntityError,
+  429: RateLimitError,
+};
 
 /** The `ApiError` subclass for a status. */
 export function apiError(init: ApiErrorInit): ApiError {
   const s = init.status;
-  return new (
-    s === 401
-      ? AuthenticationError
-      : s === 403
-        ? PermissionDeniedError
-        : s === 404
-          ? NotFoundError
-          : s === 429
-            ? RateLimitError
-            : s >= 500
-              ? ServerError
-              : ApiError
-  )(init);
+  return new (BY_STATUS[s] ?? (s >= 500 ? ServerError : ApiError))(init);
 }
 
 export function rateLimitOf(h: Headers): RateLimitInfo | undefined {
@@ -156,10 +184,80 @@ export function rateLimitOf(h: Headers): RateLimitInfo | undefined {
   return limit === undefined && remaining === undefined ? undefined : { limit, remaining };
 }
 
-/** Removes every occurrence of the given secrets from a text. */
-export function redact(text: string, secrets: readonly (string | undefined)[]): string {
-  for (const s of secrets) if (s) text = text.split(s).join("[redacted]");
+// ---- Scrubbing ---------------------------------------------------------------------------------
+
+/** Secrets shorter than this are only removed where they stand as a whole word (see `redact`). */
+const SHORT = 8;
+const WORD = /[A-Za-z0-9]/;
+const utf8 = (s: string): string => String.fromCharCode(...new TextEncoder().encode(s));
+const upperHex = (s: string): string => s.replace(/%[0-9a-f]{2}/gi, (m) => m.toLowerCase());
+
+/**
+ * The forms a secret may come back in: as is, JSON-escaped (ASCII-only too), URL- and
+ * form-encoded (either hex case), and base64 (with `Basic `, which is also how `id:secret` is
+ * sent).
+ */
+function forms(s: string): string[] {
+  const json = JSON.stringify(s).slice(1, -1);
+  const url = encodeURIComponent(s.replace(/[\uD800-\uDFFF]/g, "\uFFFD"));
+  let b64 = "";
+  try {
+    b64 = btoa(utf8(s));
+  } catch {
+    // unreachable: utf8() yields Latin-1
+  }
+  return [
+    s,
+    json,
+    json.replace(/[\u007f-\uffff]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0")),
+    url,
+    upperHex(url),
+    url.replace(/%20/g, "+"),
+    b64,
+    b64.replace(/=+$/, ""),
+    b64.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, ""),
+  ];
+}
+
+/**
+ * Removes every occurrence of the given secrets, in each of their encodings, from a text. A
+ * secret shorter than 8 characters is removed only where it stands as a whole word, so that a
+ * one-letter secret cannot mangle the rest of a message.
+ */
+export function redact(text: string, secrets: Iterable<string | undefined>): string {
+  for (const s of secrets) {
+    if (!s) continue;
+    for (const f of forms(s)) {
+      if (!f || !text.includes(f)) continue;
+      if (f.length >= SHORT) {
+        text = text.split(f).join("[redacted]");
+        continue;
+      }
+      let out = "";
+      let from = 0;
+      for (let i = text.indexOf(f); i >= 0; i = text.indexOf(f, i + 1)) {
+        const before = text[i - 1];
+        const after = text[i + f.length];
+        if (i < from || (before && WORD.test(before)) || (after && WORD.test(after))) continue;
+        out += text.slice(from, i) + "[redacted]";
+        from = i + f.length;
+      }
+      text = out + text.slice(from);
+    }
+  }
   return text;
+}
+
+/**
+ * Control characters (ANSI escapes, CR/LF, NUL, C1) of server text shown as escapes, so that a
+ * message cannot rewrite a terminal or forge a log line.
+ */
+export function clean(text: string): string {
+  return text.replace(
+    // eslint-disable-next-line no-control-regex -- control characters are what it neutralises
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+    (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"),
+  );
 }
 
 /** A text as JSON when it parses, else as is; `undefined` when empty. */
@@ -172,13 +270,80 @@ export function parseText(text: string): unknown {
   }
 }
 
-/** Reads an error body: JSON when it parses, else the text; credentials scrubbed. */
-export function readBody(
+/** How much of an error body is kept on `ApiError.body` (bytes); the rest is never read. */
+export const ERROR_BODY_BYTES = 65_536;
+
+/**
+ * Reads at most `limit` bytes of a body as text, then cancels the rest (a 200 MB error page is
+ * never held in memory). `more`: the body went on past `limit`.
+ */
+export async function readText(
   res: Response,
-  secrets: readonly (string | undefined)[],
+  limit: number,
+): Promise<{ text: string; more: boolean }> {
+  const reader = res.body?.getReader();
+  if (!reader) return { text: "", more: false };
+  const decoder = new TextDecoder();
+  let text = "";
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return { text: text + decoder.decode(), more: false };
+    const take = Math.min(value.byteLength, limit - size);
+    text += decoder.decode(value.subarray(0, take), { stream: true });
+    size += take;
+    if (take < value.byteLength || size >= limit) {
+      // A peek for one more byte tells a body of exactly `limit` bytes from a longer one.
+      const more = take < value.byteLength || !(await reader.read()).done;
+      void reader.cancel().catch(() => undefined);
+      return { text: text + decoder.decode(), more };
+    }
+  }
+}
+
+/**
+ * Reads an error body: a bounded excerpt, scrubbed, as JSON when it parses whole, else text
+ * (with `…` when cut). A body that breaks off while being read keeps what arrived.
+ */
+export async function readBody(
+  res: Response,
+  secrets: Iterable<string | undefined>,
 ): Promise<unknown> {
-  return res.text().then(
-    (text) => parseText(redact(text, secrets)),
-    () => undefined,
+  try {
+    const { text, more } = await readText(res, ERROR_BODY_BYTES);
+    const scrubbed = redact(text, secrets);
+    return more ? scrubbed + "…" : parseText(scrubbed);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Response headers with every secret scrubbed from their values. */
+export function scrubHeaders(h: Headers, secrets: Iterable<string | undefined>): Headers {
+  const out = new Headers();
+  h.forEach((v, k) => out.append(k, redact(v, secrets)));
+  return out;
+}
+
+/**
+ * A `fetch` failure made safe to keep as a `cause`: undici's messages can quote a header value
+ * (a token) verbatim. Keeps the name, the scrubbed message and the error code.
+ */
+export function safeCause(e: unknown, secrets: Iterable<string | undefined>): Error {
+  const err = e as { name?: unknown; message?: unknown; code?: unknown; cause?: unknown };
+  const inner = err?.cause as { code?: unknown; message?: unknown } | undefined;
+  const copy = new Error(clean(redact(String(err?.message ?? e), secrets)));
+  copy.name = String(err?.name ?? "Error");
+  copy.stack = copy.name + ": " + copy.message;
+  const code = err?.code ?? inner?.code;
+  if (code !== undefined) Object.assign(copy, { code: clean(String(code)) });
+  return copy;
+}
+
+/** The useful part of a `fetch` failure (`ECONNREFUSED`…), scrubbed and on one line. */
+export function reason(e: unknown, secrets: Iterable<string | undefined>): string {
+  const cause = (e as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
+  return clean(
+    redact(String(cause?.code ?? cause?.message ?? (e as Error)?.message ?? e), secrets),
   );
 }

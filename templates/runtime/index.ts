@@ -3,22 +3,28 @@ export type * from "./types.js";
 export {
   XdrError,
   ConfigurationError,
+  UsageError,
   ConnectionError,
   TimeoutError,
   AbortError,
+  ResponseTooLargeError,
   MissingScopeError,
   ApiError,
+  BadRequestError,
   AuthenticationError,
   PermissionDeniedError,
   NotFoundError,
+  ConflictError,
+  UnprocessableEntityError,
   RateLimitError,
   ServerError,
   WorkflowRunError,
+  ERROR_BODY_BYTES,
 } from "./errors.js";
 export type { ApiErrorInit } from "./errors.js";
 export { createTransport } from "./transport.js";
 export { paginate } from "./pagination.js";
-export { transportFetch } from "./raw.js";
+export { transportFetch, rawPathSerializer } from "./raw.js";
 export { clearTokenCache } from "./token.js";
 export { scopeCovers, missingScopes } from "./scopes.js";
 export { startWorkflowAndWait, waitableStart, runState } from "./workflow.js";

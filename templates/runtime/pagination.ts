@@ -22,12 +22,23 @@ export interface Cursor {
   readonly query: string;
   readonly keys: ReadonlySet<string>;
   readonly start?: number;
+  /** `query` with its keys sorted: what makes two cursors the same. */
+  readonly id?: string;
+}
+
+/** What one iteration has seen: cursors used, the last page's fingerprint, pages so far. */
+interface Walk {
+  readonly seen: Set<string>;
+  last?: string;
+  pages: number;
 }
 
 class Pages<Item> implements PagePromise<Item> {
   readonly #page: Promise<Page<Item>>;
-  constructor(page: Promise<Page<Item>>) {
+  readonly #maxItems: number;
+  constructor(page: Promise<Page<Item>>, maxItems = Infinity) {
     this.#page = page;
+    this.#maxItems = maxItems;
   }
   get [Symbol.toStringTag](): string {
     return "Promise";
@@ -47,10 +58,14 @@ class Pages<Item> implements PagePromise<Item> {
     return this.#page.finally(onFinally);
   }
   async *[Symbol.asyncIterator](): AsyncIterator<Item> {
+    let left = this.#maxItems;
     let page = await this.#page;
     for (;;) {
-      yield* page.items;
-      if (!page.hasNextPage()) return;
+      for (const item of page.items) {
+        if (left-- <= 0) return;
+        yield item;
+      }
+      if (left <= 0 || !page.hasNextPage()) return;
       page = await page.nextPage();
     }
   }
@@ -58,8 +73,9 @@ class Pages<Item> implements PagePromise<Item> {
 
 /**
  * The first page of a paged operation (`op.paging`); `for await` over it yields every item of
- * every page. A free function rather than a transport method, so that bundles without paging
- * leave it out.
+ * every page. Iteration ends on the last page, on a cursor seen before (a server that loops),
+ * on a page identical to the one before it, or at `options.maxPages` / `options.maxItems`. A
+ * free function rather than a transport method, so that bundles without paging leave it out.
  */
 export function paginate<O extends Operation>(
   t: Transport,
@@ -67,7 +83,7 @@ export function paginate<O extends Operation>(
   args: ArgsOf<O>,
   options?: RequestOptions,
 ): PagePromise<PageItem<ResultOf<O>>> {
-  return pagePromise(internalsOf(t), op, args, options);
+  return pagePromise(internalsOf(t), op, args, options, { seen: new Set(), pages: 0 });
 }
 
 function pagePromise<Item>(
@@ -75,15 +91,16 @@ function pagePromise<Item>(
   op: Operation,
   args: unknown,
   options: RequestOptions | undefined,
+  walk: Walk,
   cursor?: Cursor,
 ): PagePromise<Item> {
   const page = i.run(() => i.build(op, args, options, cursor), op, options).then(toPage);
-  return new Pages(page);
+  return new Pages(page, options?.maxItems);
 
   function toPage(raw: Raw): Page<Item> {
     const data = raw.data as { results?: unknown; data?: unknown; _links?: { next?: unknown } };
     const headers = raw.response.headers;
-    const items = (
+    let items = (
       Array.isArray(data)
         ? data
         : Array.isArray(data?.results)
@@ -92,22 +109,38 @@ function pagePromise<Item>(
             ? data.data
             : []
     ) as Item[];
+    walk.pages++;
     let next: Cursor | undefined;
     if (items.length && op.paging === "ctia") {
-      next = cursorOf(headers.get("x-next") ?? "", cursor);
+      next = cursorOf(headers.get("x-next") ?? "");
     } else if (items.length && op.paging === "links") {
       if (data._links && typeof data._links === "object") {
         const link = data._links.next;
-        next = typeof link === "string" ? cursorOf(queryOf(link), cursor) : undefined;
+        next = typeof link === "string" ? cursorOf(queryOf(link)) : undefined;
       } else {
-        // No links: advance `start` while pages come back full.
-        const a = (args ?? {}) as { start?: unknown; limit?: unknown };
-        const start = (cursor?.start ?? (Number(a.start) || 0)) + items.length;
-        if (!(Number(a.limit) > items.length)) {
+        // No links: advance `start` by what came back until a page is empty. A page shorter
+        // than `limit` is not the end: servers cap their page size below what was asked.
+        const print = JSON.stringify(items);
+        if (print === walk.last) {
+          // The server ignored `start` and sent the same page again: nothing new is in it.
+          items = [];
+          warn("a page repeated the one before it");
+        } else {
+          walk.last = print;
+          const a = (args ?? {}) as { start?: unknown };
+          const start = (cursor?.start ?? (Number(a.start) || 0)) + items.length;
           next = { query: `start=${start}`, keys: new Set(["start"]), start };
         }
       }
     }
+    if (next) {
+      const id = next.id ?? next.query;
+      if (walk.seen.has(id)) {
+        warn("the next-page cursor was seen before");
+        next = undefined;
+      } else walk.seen.add(id);
+    }
+    if (next && options?.maxPages !== undefined && walk.pages >= options.maxPages) next = undefined;
     const total = headers.get("x-total-hits");
     return {
       items,
@@ -116,9 +149,13 @@ function pagePromise<Item>(
       hasNextPage: () => next !== undefined,
       nextPage() {
         if (!next) throw new XdrError(`${op.name}: there is no next page`);
-        return pagePromise(i, op, args, options, next);
+        return pagePromise(i, op, args, options, walk, next);
       },
     };
+  }
+
+  function warn(why: string): void {
+    i.logger?.warn?.(`xdr paging stopped: ${why}`, { operation: op.name, pages: walk.pages });
   }
 }
 
@@ -129,14 +166,20 @@ function queryOf(link: string): string {
   return link.includes("=") && !link.includes("/") ? link : "";
 }
 
-function cursorOf(query: string, previous: Cursor | undefined): Cursor | undefined {
+function cursorOf(query: string): Cursor | undefined {
   const params = new URLSearchParams(query);
   const normal = params.toString();
-  // Stop on an empty cursor, and on one that repeats (a server bug must not loop forever).
-  if (!normal || normal === previous?.query) return undefined;
+  if (!normal) return undefined;
   const start = params.get("start");
   // forEach, not keys(): iterating URLSearchParams needs the DOM.Iterable lib in consumers.
   const keys = new Set<string>();
   params.forEach((_, key) => keys.add(key));
-  return { query: normal, keys, start: start === null ? undefined : Number(start) };
+  // The same cursor with its keys in another order is the same cursor.
+  params.sort();
+  return {
+    query: normal,
+    keys,
+    start: start === null ? undefined : Number(start),
+    id: params.toString(),
+  };
 }

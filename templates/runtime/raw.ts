@@ -1,6 +1,9 @@
-// `transportFetch(t)`: `fetch` through a transport, for the raw openapi-fetch client. Its own
+// `transportFetch(t)`: `fetch` through a transport, for the raw openapi-fetch client, and the
+// path serializer that keeps that client's path values from escaping their segment. Its own
 // module, so that a bundle of named calls leaves it out.
-import { type Built, internalsOf } from "./transport.js";
+import { defaultPathSerializer } from "openapi-fetch";
+import { UsageError } from "./errors.js";
+import { type Built, internalsOf, pathValue } from "./transport.js";
 import type { Transport } from "./types.js";
 
 const SAFE_METHODS = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS"];
@@ -8,7 +11,7 @@ const SAFE_METHODS = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS"];
 /**
  * `fetch` with the transport's auth, timeout, retries and logging. Never throws for an HTTP
  * status; GET/HEAD/PUT/DELETE/OPTIONS are retried (the request is cloned before each attempt);
- * the timeout covers the wait for the response headers.
+ * the timeout covers the wait for the response headers, and the caller's signal the body too.
  */
 export function transportFetch(t: Transport): typeof globalThis.fetch {
   const { run, headers: common, dispatcher } = internalsOf(t);
@@ -35,4 +38,28 @@ export function transportFetch(t: Transport): typeof globalThis.fetch {
     };
     return (await run(() => b, undefined, { signal: req.signal })).response;
   };
+}
+
+const PARAM = /\{([^}]+)\}/g;
+
+/**
+ * openapi-fetch's path serializer, refusing what would leave the segment: a missing or empty
+ * value, `.` and `..` (fetch resolves them: `/workflows/W1/actions/..` is the workflow), and
+ * lone surrogates. Pass it as `pathSerializer` to `createClient`.
+ */
+export function rawPathSerializer(pathname: string, params: Record<string, unknown>): string {
+  return pathname.replace(PARAM, (match, spec: string) => {
+    const name = spec.replace(/^[.;]/, "").replace(/\*$/, "");
+    const v = params?.[name];
+    if (v !== null && typeof v === "object") {
+      const out = defaultPathSerializer(match, params);
+      const bare = out.replace(/^[.;]/, "");
+      if (!bare || bare === "." || bare === "..") {
+        throw new UsageError(`path parameter "${name}" cannot be "${bare}"`, name);
+      }
+      return out;
+    }
+    const value = pathValue("fetch", name, v);
+    return spec.startsWith(";") ? `;${name}=${value}` : spec.startsWith(".") ? "." + value : value;
+  });
 }

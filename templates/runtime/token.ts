@@ -1,14 +1,22 @@
 // OAuth2 client credentials. One cache slot per (token URL, client id, secret) in the process,
 // shared by every client made with the same credentials; one token request in flight per slot
-// however many calls wait; refreshed ahead of expiry by `min(60 s, lifetime / 2)`.
+// however many calls wait. A token is refreshed ahead of expiry by `min(60 s, lifetime / 2)`;
+// while the cached token is still valid a failed refresh never fails a call: the token keeps
+// serving and the refresh is tried again with backoff.
 import {
+  ApiError,
   AuthenticationError,
   ConnectionError,
   TimeoutError,
   apiError,
-  readBody,
+  parseText,
+  readText,
+  reason,
+  redact,
+  safeCause,
+  scrubHeaders,
 } from "./errors.js";
-import { abortController, parseRetryAfter } from "./retry.js";
+import { abortController, aborted, backoffMs, onAbort, parseRetryAfter } from "./retry.js";
 import { parseScopes } from "./scopes.js";
 import type { Logger } from "./types.js";
 
@@ -25,10 +33,15 @@ export interface Token {
 }
 
 export interface TokenSource {
-  /** The cached token, or the one request in flight for a new one. */
-  get(): Token | Promise<Token>;
+  /**
+   * The cached token, or the one request in flight for a new one. `signal`: this caller's
+   * interest; when every waiting caller has given up, the request is cancelled.
+   */
+  get(signal?: AbortSignal): Token | Promise<Token>;
   /** After a 401: forgets `value` if it is still the current token. */
   invalidate(value: string): void;
+  /** What must never be shown: the secret, the Basic credential, every token issued. */
+  readonly secrets: ReadonlySet<string>;
 }
 
 export interface TokenSourceOptions {
@@ -38,14 +51,27 @@ export interface TokenSourceOptions {
   /** Default: the global `fetch`. */
   fetch?: typeof globalThis.fetch;
   dispatcher?: unknown;
+  /** Bound of one token request (connect, headers and body). */
   timeoutMs: number;
   headers?: Record<string, string>;
   logger?: Logger;
 }
 
+interface Pending {
+  readonly promise: Promise<Token>;
+  readonly ctrl: AbortController;
+  /** Callers waiting; a background refresh has none and is never cancelled by them leaving. */
+  waiters: number;
+  readonly background: boolean;
+}
+
 interface Slot {
   token?: Token;
-  pending?: Promise<Token>;
+  pending?: Pending;
+  /** Failed refreshes in a row, and when the next may start (refresh window only). */
+  failures: number;
+  retryAt: number;
+  readonly secrets: Set<string>;
 }
 
 const slots = new Map<string, Slot>();
@@ -56,29 +82,63 @@ export function clearTokenCache(): void {
   slots.clear();
 }
 
+/** Why a token request was cancelled: every caller waiting for it gave up. */
+const ABANDONED = "abandoned";
+
 export function tokenSource(o: TokenSourceOptions): TokenSource {
-  const key = `${o.tokenUrl}\n${o.clientId}\n${o.clientSecret}`;
-  let s = slots.get(key);
-  if (!s) slots.set(key, (s = {}));
-  const slot = s;
+  // JSON: no id or secret (with a newline, say) can make two credentials share a slot.
+  const key = JSON.stringify([o.tokenUrl, o.clientId, o.clientSecret]);
+  const pair = `${o.clientId}:${o.clientSecret}`;
   // btoa takes Latin-1: encode to UTF-8 bytes first.
-  const basic =
-    "Basic " +
-    btoa(String.fromCharCode(...new TextEncoder().encode(`${o.clientId}:${o.clientSecret}`)));
+  const basic = "Basic " + btoa(String.fromCharCode(...new TextEncoder().encode(pair)));
+  let s = slots.get(key);
+  if (!s)
+    slots.set(
+      key,
+      (s = { failures: 0, retryAt: 0, secrets: new Set([o.clientSecret, pair, basic]) }),
+    );
+  const slot = s;
+
+  const start = (background: boolean): Pending => {
+    const ctrl = new AbortController();
+    const promise = requestToken(o, basic, ctrl, slot.secrets).then(
+      (token) => {
+        slot.pending = undefined;
+        slot.failures = slot.retryAt = 0;
+        slot.secrets.add(token.value);
+        return (slot.token = token);
+      },
+      (e: unknown) => {
+        slot.pending = undefined;
+        if (ctrl.signal.reason !== ABANDONED) {
+          slot.retryAt = Date.now() + backoffMs(slot.failures++);
+        }
+        throw e;
+      },
+    );
+    const p: Pending = { promise, ctrl, waiters: 0, background };
+    if (background) {
+      promise.catch((e: unknown) =>
+        o.logger?.debug("xdr token refresh failed; the current token stays in use", {
+          url: o.tokenUrl,
+          error: (e as Error).name,
+        }),
+      );
+    }
+    return (slot.pending = p);
+  };
+
   return {
-    get() {
+    secrets: slot.secrets,
+    get(signal) {
       const t = slot.token;
-      if (t && Date.now() < t.refreshAt) return t;
-      return (slot.pending ??= requestToken(o, basic).then(
-        (token) => {
-          slot.pending = undefined;
-          return (slot.token = token);
-        },
-        (e: unknown) => {
-          slot.pending = undefined;
-          throw e;
-        },
-      ));
+      const now = Date.now();
+      if (t && now < t.refreshAt) return t;
+      if (t && now < t.expiresAt) {
+        if (!slot.pending && now >= slot.retryAt) start(true);
+        return t;
+      }
+      return wait(slot.pending ?? start(false), signal);
     },
     invalidate(value) {
       if (slot.token?.value === value) slot.token = undefined;
@@ -86,37 +146,110 @@ export function tokenSource(o: TokenSourceOptions): TokenSource {
   };
 }
 
-const OP = "oauth2.token";
+/** One caller's wait for a pending request: leaves on its signal, cancels it when last to go. */
+function wait(p: Pending, signal: AbortSignal | undefined): Promise<Token> {
+  if (!signal) {
+    p.waiters++;
+    return p.promise.finally(() => p.waiters--);
+  }
+  if (signal.aborted) return Promise.reject(aborted(signal));
+  p.waiters++;
+  return new Promise<Token>((resolve, reject) => {
+    let left = false;
+    const leave = (): void => {
+      if (left) return;
+      left = true;
+      unlink();
+      if (--p.waiters === 0 && !p.background) p.ctrl.abort(ABANDONED);
+    };
+    const unlink = onAbort(signal, () => {
+      reject(aborted(signal));
+      leave();
+    });
+    p.promise.then(resolve, reject).finally(leave);
+  });
+}
 
-async function requestToken(o: TokenSourceOptions, basic: string): Promise<Token> {
+const OP = "oauth2.token";
+/** Largest token response read. */
+const TOKEN_BODY_BYTES = 65_536;
+/** Same-origin 307/308 hops followed; any other redirect is refused. */
+const MAX_HOPS = 3;
+
+async function requestToken(
+  o: TokenSourceOptions,
+  basic: string,
+  ctrl: AbortController,
+  secrets: ReadonlySet<string>,
+): Promise<Token> {
   const sentAt = Date.now();
-  const ctrl = new AbortController();
   const ms = o.timeoutMs;
   const timer = ms > 0 && ms < Infinity ? setTimeout(abortController, ms, ctrl) : undefined;
+  const broken = (what: string, e: unknown): Error =>
+    ctrl.signal.aborted
+      ? new TimeoutError(`Token request got no answer within ${ms} ms`)
+      : new ConnectionError(`Token request failed${what}: ${reason(e, secrets)}`, {
+          cause: safeCause(e, secrets),
+        });
   try {
+    let url = o.tokenUrl;
     let res: Response;
-    try {
-      res = await (o.fetch ?? fetch)(o.tokenUrl, {
-        method: "POST",
-        headers: {
-          ...o.headers,
-          authorization: basic,
-          "content-type": "application/x-www-form-urlencoded",
-          accept: "application/json",
-        },
-        body: "grant_type=client_credentials",
-        signal: ctrl.signal,
-        dispatcher: o.dispatcher,
-      } as RequestInit);
-    } catch (e) {
-      throw ctrl.signal.aborted
-        ? new TimeoutError(`Token request got no answer within ${ms} ms`)
-        : new ConnectionError(`Token request failed: ${reason(e)}`, { cause: e });
+    for (let hop = 0; ; hop++) {
+      try {
+        res = await (o.fetch ?? fetch)(url, {
+          method: "POST",
+          headers: {
+            ...o.headers,
+            authorization: basic,
+            "content-type": "application/x-www-form-urlencoded",
+            accept: "application/json",
+          },
+          body: "grant_type=client_credentials",
+          signal: ctrl.signal,
+          dispatcher: o.dispatcher,
+          // Credentials go to the configured origin only: redirects are checked here.
+          redirect: "manual",
+        } as RequestInit);
+      } catch (e) {
+        throw broken("", e);
+      }
+      const { status } = res;
+      if (!(res.type === "opaqueredirect" || (status >= 300 && status < 400))) break;
+      void res.body?.cancel().catch(() => undefined);
+      let next: URL | undefined;
+      try {
+        next = new URL(res.headers.get("location") ?? "", url);
+      } catch {
+        // no usable Location: refused below
+      }
+      const sameOrigin = next?.origin === new URL(url).origin;
+      if (sameOrigin && (status === 307 || status === 308) && hop < MAX_HOPS) {
+        url = next!.href;
+        continue;
+      }
+      throw new ApiError({
+        status,
+        operation: OP,
+        headers: scrubHeaders(res.headers, secrets),
+        message:
+          `${OP}: the token endpoint redirected (HTTP ${status}) to ` +
+          `${sameOrigin ? "the same origin without keeping the method" : next ? next.origin : "nowhere usable"}; ` +
+          `credentials are only sent to the configured URL: set baseUrls.token to the final one`,
+      });
     }
-    const { ok, status, headers } = res;
-    // Scrub error bodies only: a success body is the token itself.
-    const body = await readBody(res, ok ? [] : [o.clientSecret, basic]);
+    const { ok, status } = res;
+    const headers = scrubHeaders(res.headers, secrets);
+    let text: string;
+    let more: boolean;
+    try {
+      ({ text, more } = await readText(res, TOKEN_BODY_BYTES));
+    } catch (e) {
+      // Reset or timeout mid-body: a transient failure, retried like any other.
+      throw broken(" while reading the answer", e);
+    }
     o.logger?.debug("xdr token", { url: o.tokenUrl, status, durationMs: Date.now() - sentAt });
+    // Scrub error bodies only: a success body is the token itself.
+    const body = ok ? parseText(text) : parseText(redact(text, secrets));
     const fail = (message?: string): AuthenticationError =>
       new AuthenticationError({
         status,
@@ -126,23 +259,34 @@ async function requestToken(o: TokenSourceOptions, basic: string): Promise<Token
         message,
       });
     if (!ok) {
-      // A refused client is an authentication failure; 429 and 5xx keep their own (retryable) class.
-      if (status === 429 || status >= 500) {
+      // A refused client is an authentication failure; 408, 429 and 5xx keep their own
+      // (retryable) classes: the credentials may be fine.
+      if (status === 408 || status === 429 || status >= 500) {
         const retryAfterMs = parseRetryAfter(headers.get("retry-after"));
         throw apiError({ status, operation: OP, body, headers, retryAfterMs });
       }
       throw fail();
     }
+    if (more)
+      throw fail(`${OP}: the token endpoint's answer is larger than ${TOKEN_BODY_BYTES} bytes`);
     const b = (body ?? {}) as Record<string, unknown>;
     const value = b.access_token;
     if (typeof value !== "string" || !value) {
-      throw fail("The token endpoint answered without an access_token");
+      throw fail(`${OP}: the token endpoint answered without an access_token`);
+    }
+    if (!/^[\x21-\x7e]+$/.test(value)) {
+      throw fail(
+        `${OP}: the token endpoint issued an access_token that is not a valid header value`,
+      );
     }
     if (b.token_type != null && String(b.token_type).toLowerCase() !== "bearer") {
-      throw fail(`The token endpoint issued a "${b.token_type}" token; only bearer is supported`);
+      throw fail(
+        `${OP}: the token endpoint issued a "${redact(String(b.token_type), [value])}" token; ` +
+          `only bearer is supported`,
+      );
     }
     const seconds = Number(b.expires_in);
-    const lifetime = (seconds > 0 ? seconds : 600) * 1000;
+    const lifetime = (seconds > 0 ? Math.min(seconds, 86_400 * 365) : 600) * 1000;
     return {
       value,
       header: "Bearer " + value,
@@ -154,10 +298,4 @@ async function requestToken(o: TokenSourceOptions, basic: string): Promise<Token
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** The useful part of a `fetch` failure (`ECONNREFUSED`…), never a header. */
-export function reason(e: unknown): string {
-  const cause = (e as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
-  return String(cause?.code ?? cause?.message ?? (e as Error)?.message ?? e);
 }

@@ -2,20 +2,30 @@
 // retry or not → parse. Per-client work happens once in `createTransport` (its settings are
 // closure variables, which also keeps the minified bundle small); a call allocates little and
 // arms at most one timer per attempt.
+//
+// Bounds of one call: at most 1 + maxRetries attempts, plus one more after a 401 (one token
+// refresh); each attempt — token wait, headers and body — ends within timeoutMs.
 import {
   ApiError,
-  AuthenticationError,
   ConfigurationError,
   ConnectionError,
   MissingScopeError,
   RateLimitError,
+  ResponseTooLargeError,
   ServerError,
   TimeoutError,
+  UsageError,
   XdrError,
   apiError,
+  clean,
   readBody,
+  readText,
+  reason,
   redact,
+  safeCause,
+  scrubHeaders,
 } from "./errors.js";
+import { checkBaseUrl, checkHeaders, isCount, isHeaderValue } from "./options.js";
 import type { Cursor } from "./pagination.js";
 import { type Raw, apiPromise } from "./promise.js";
 import {
@@ -29,9 +39,10 @@ import {
   sleep,
 } from "./retry.js";
 import { missingScopes } from "./scopes.js";
-import { type Token, type TokenSource, reason, tokenSource } from "./token.js";
+import { type Token, type TokenSource, tokenSource } from "./token.js";
 import type {
   ApiDescriptor,
+  AuthScheme,
   BodyEncoding,
   Operation,
   RequestOptions,
@@ -42,7 +53,7 @@ import type {
 const REGIONS: readonly string[] = ["us", "eu", "apjc"];
 /** Cisco XDR hosts; group 1 or 2 is the region (none: us). */
 const CISCO_HOST =
-  /^(?:visibility|private\.intel|intel)(?:\.(eu|apjc))?\.amp\.cisco\.com$|^automate\.(us|eu|apjc)\.security\.cisco\.com$/;
+  /^(?:visibility|private\.intel|intel)(?:\.(eu|apjc))?\.amp\.cisco\.com$|^(?:automate|conure)\.(us|eu|apjc)\.security\.cisco\.com$/;
 const JSON_TYPE = "application/json";
 
 // DOM's RequestInit has no `dispatcher` and @types/node types it with undici's class; the
@@ -77,9 +88,10 @@ export interface Internals {
    * inside the returned promise, so that a request that cannot be built rejects it.
    */
   run(prepare: () => Built, op: Operation | undefined, options?: RequestOptions): Promise<Raw>;
-  /** `options.headers`, keys lower-cased. */
+  /** `options.headers` (and the User-Agent), keys lower-cased. */
   readonly headers: Record<string, string>;
   readonly dispatcher: unknown;
+  readonly logger: XdrOptions["logger"];
 }
 
 const internals = new WeakMap<Transport, Internals>();
@@ -91,34 +103,58 @@ export function internalsOf(t: Transport): Internals {
   return i;
 }
 
+/** `<sdk>/<version> node/<version>` (or bun/deno); none in a browser, which sets its own. */
+function userAgent(api: ApiDescriptor): string | undefined {
+  const g = globalThis as {
+    process?: { versions?: Record<string, string | undefined> };
+    Deno?: { version?: { deno?: string } };
+  };
+  const v = g.process?.versions;
+  const runtime = g.Deno?.version?.deno
+    ? "deno/" + g.Deno.version.deno
+    : v?.bun
+      ? "bun/" + v.bun
+      : v?.node
+        ? "node/" + v.node
+        : undefined;
+  return runtime && `${api.sdk ?? "xdr-sdk"} ${runtime}`;
+}
+
+/**
+ * The request loop of one API: a typed `call(op, args, options)` with tokens, retries, timeouts
+ * and typed errors. Generated clients are thin layers over it; for the smallest bundles call
+ * operation descriptors through it directly:
+ *
+ * @example
+ * import { createTransport, IROH_API } from "xdr-sdk/iroh";
+ * import { inspect } from "xdr-sdk/iroh/operations";
+ * const iroh = createTransport(IROH_API, { clientId, clientSecret, region: "eu" });
+ * const observables = await iroh.call(inspect, { content: "8.8.8.8" });
+ */
 export function createTransport(api: ApiDescriptor, o: XdrOptions = {}): Transport {
   // ---- Options, checked once ----
   const region = o.region ?? "us";
   if (!REGIONS.includes(region)) {
-    throw new ConfigurationError(`Unknown region "${region}": use "us", "eu" or "apjc"`);
+    throw new ConfigurationError(
+      `Unknown region "${clean(String(region))}": use "us", "eu" or "apjc"`,
+    );
   }
-  const urls: Record<string, string | undefined> = { ...o.baseUrls };
-  for (const key in urls) {
-    const value = urls[key];
+  const insecure = o.allowInsecureHttp === true;
+  const urls: Record<string, string | undefined> = Object.create(null) as Record<string, string>;
+  for (const key in o.baseUrls) {
+    const value = o.baseUrls[key];
     if (value === undefined) continue;
-    let url: URL | undefined;
-    try {
-      url = new URL(value);
-    } catch {
-      // reported below
-    }
-    if (!url || !/^https?:$/.test(url.protocol)) {
-      throw new ConfigurationError(`baseUrls.${key} must be an absolute http(s) URL`);
-    }
-    const m = CISCO_HOST.exec(url.hostname);
+    const option = `baseUrls.${clean(key)}`;
+    const url = checkBaseUrl(option, value, insecure);
+    const m = CISCO_HOST.exec(new URL(url).hostname);
     const hostRegion = m && (m[1] ?? m[2] ?? "us");
     if (o.region && hostRegion && hostRegion !== o.region) {
       throw new ConfigurationError(
-        `baseUrls.${key} (${url.host}) is a Cisco XDR host of region "${hostRegion}", ` +
+        `${option} (${new URL(url).host}) is a Cisco XDR host of region "${hostRegion}", ` +
           `but region is "${o.region}": drop one of them`,
       );
     }
-    urls[key] = value.replace(/\/+$/, "");
+    urls[key] = url;
   }
   for (const name of [
     "timeoutMs",
@@ -126,31 +162,54 @@ export function createTransport(api: ApiDescriptor, o: XdrOptions = {}): Transpo
     "maxRetryAfterMs",
     "retryDelayMs",
     "maxRetryDelayMs",
+    "maxResponseBytes",
   ] as const) {
     const v: unknown = o[name];
-    if (v !== undefined && !(typeof v === "number" && v >= 0)) {
+    if (v !== undefined && !isCount(v))
       throw new ConfigurationError(`${name} must be a number ≥ 0`);
-    }
   }
-  /** `options.headers`, keys lower-cased. */
-  const common: Record<string, string> = {};
-  for (const k in o.headers) common[k.toLowerCase()] = o.headers[k]!;
+  /** `options.headers`, keys lower-cased, and the User-Agent. */
+  const common = checkHeaders("headers", o.headers, false);
+  const ua = userAgent(api);
+  if (ua && !common["user-agent"]) common["user-agent"] = ua;
   const timeoutMs = o.timeoutMs ?? 30_000;
   const maxRetries = o.maxRetries ?? 2;
   const maxRetryAfterMs = o.maxRetryAfterMs ?? 60_000;
+  const maxBytes = o.maxResponseBytes;
   const { fetch: fetchFn, dispatcher, logger: log, clientId, clientSecret, accessToken } = o;
-  /** Never to be shown: scrubbed from error bodies. */
-  const secrets = [clientSecret, accessToken];
-  /** Sliding windows of the client-side limiter, per path. */
-  const windows = new Map<string, number[]>();
-
+  /** Scheme of the API (standalone packages); XDR: OAuth2 at the region's token URL. */
+  const scheme: AuthScheme | undefined = api.auth
+    ? pickScheme(api.auth, o)
+    : api.tokenUrls || urls.token
+      ? { type: "oauth2", tokenUrl: api.tokenUrls?.[region as "us"] ?? "" }
+      : undefined;
+  /** Never to be shown: scrubbed from every message, body and header kept on an error. */
+  const own = [
+    clientSecret,
+    typeof accessToken === "string" ? accessToken : undefined,
+    o.password,
+    o.apiKey,
+  ];
   let token: TokenSource | undefined;
-  /** `Bearer <accessToken>` when a ready token was given. */
-  let bearer: string | undefined;
-  if (accessToken !== undefined) {
-    if (!accessToken) throw new ConfigurationError("accessToken is empty");
-    bearer = "Bearer " + accessToken;
-  } else if (api.tokenUrls || urls.token) {
+  /** The Authorization header (bearer or basic) when no token endpoint is involved. */
+  let fixed: string | undefined;
+  /** A caller's function that returns the current bearer token. */
+  let provider: (() => string | Promise<string>) | undefined;
+  /** API key: where it goes. */
+  let keyIn: { in: string; name: string } | undefined;
+  if (typeof accessToken === "function") {
+    provider = accessToken;
+  } else if (accessToken !== undefined) {
+    if (typeof accessToken !== "string" || !accessToken) {
+      throw new ConfigurationError("accessToken is empty");
+    }
+    if (!isHeaderValue(accessToken) || /\s/.test(accessToken)) {
+      throw new ConfigurationError(
+        "accessToken has a space, a line break or a character headers cannot carry",
+      );
+    }
+    fixed = "Bearer " + accessToken;
+  } else if (scheme?.type === "oauth2") {
     const names = [clientId ? "" : "clientId", clientSecret ? "" : "clientSecret"].filter(Boolean);
     if (names.length) {
       throw new ConfigurationError(
@@ -158,9 +217,12 @@ export function createTransport(api: ApiDescriptor, o: XdrOptions = {}): Transpo
           `pass clientId and clientSecret (or accessToken)`,
       );
     }
+    let tokenUrl = urls.token ?? (urls.iroh ? urls.iroh + "/iroh/oauth2/token" : scheme.tokenUrl);
+    if (!tokenUrl)
+      throw new ConfigurationError(`API ${api.name} has no token URL: set baseUrls.token`);
+    tokenUrl = checkBaseUrl(urls.token ? "baseUrls.token" : "the token URL", tokenUrl, insecure);
     token = tokenSource({
-      tokenUrl:
-        urls.token ?? (urls.iroh ? urls.iroh + "/iroh/oauth2/token" : api.tokenUrls![region]),
+      tokenUrl,
       clientId: clientId!,
       clientSecret: clientSecret!,
       fetch: fetchFn,
@@ -169,15 +231,49 @@ export function createTransport(api: ApiDescriptor, o: XdrOptions = {}): Transpo
       headers: common,
       logger: log,
     });
+  } else if (scheme?.type === "basic") {
+    if (o.username === undefined || o.password === undefined) {
+      throw new ConfigurationError("username and password are needed (HTTP basic)");
+    }
+    fixed =
+      "Basic " +
+      btoa(String.fromCharCode(...new TextEncoder().encode(`${o.username}:${o.password}`)));
+    own.push(fixed, `${o.username}:${o.password}`);
+  } else if (scheme?.type === "apiKey") {
+    if (!o.apiKey)
+      throw new ConfigurationError(`apiKey is needed (sent as ${scheme.in} "${scheme.name}")`);
+    if (!isHeaderValue(o.apiKey))
+      throw new ConfigurationError("apiKey has a line break or a character headers cannot carry");
+    keyIn = scheme;
   } else if (clientId || clientSecret) {
     throw new ConfigurationError(`API ${api.name} has no token URL: set baseUrls.token`);
   }
+  /** Every secret known now or later (tokens are added to the token source's set as issued). */
+  const secrets: Iterable<string | undefined> = token
+    ? {
+        *[Symbol.iterator]() {
+          yield* own;
+          yield* token!.secrets;
+        },
+      }
+    : own;
 
-  const base = urls[api.name] ?? api.servers[region];
-  if (!base) {
+  const server = o.baseUrl ?? urls[api.name] ?? api.servers[region as "us"];
+  if (!server) {
     // The spec names no server (OpenAPI allows that): the caller must say where the API is.
-    throw new ConfigurationError(`API ${api.name} has no server URL: set baseUrls.${api.name}`);
+    throw new ConfigurationError(`API ${api.name} has no server URL: set baseUrl`);
   }
+  const base = checkBaseUrl(
+    o.baseUrl !== undefined
+      ? "baseUrl"
+      : urls[api.name]
+        ? `baseUrls.${api.name}`
+        : `the ${api.name} server URL`,
+    server,
+    insecure,
+  );
+  /** Sliding windows of the client-side limiter, per path. */
+  const windows = new Map<string, number[]>();
 
   // ---- Building a request ----
 
@@ -204,23 +300,31 @@ export function createTransport(api: ApiDescriptor, o: XdrOptions = {}): Transpo
       for (const k in a) {
         const v = a[k];
         if (h.includes(k)) {
-          if (v != null) headers[k.toLowerCase()] = String(v);
+          if (v != null) {
+            if (!isHeaderValue(String(v))) {
+              throw new UsageError(
+                `${op.name}: header parameter "${k}" has a line break or a character headers cannot carry`,
+                k,
+              );
+            }
+            headers[k.toLowerCase()] = String(v);
+          }
         } else if (q.includes(k)) {
-          if (!skip(k)) query = addQuery(query, k, v);
+          if (!skip(k)) query = addQuery(query, k, v, op.name);
         } else if (!p.includes(k) && style === "flat" && v !== undefined) {
           (rest ??= {})[k] = v;
         }
       }
       if (style === "flat") body = rest ?? (op.body === "json" ? {} : undefined);
     }
-    const path = op.path.replace(/\{([^}]+)\}/g, (_, k: string) => {
-      const v = a?.[k];
-      if (v == null || v === "") throw new XdrError(`${op.name}: path parameter "${k}" is missing`);
-      return encodeURIComponent(String(v));
-    });
-    for (const k in ro?.query) if (!skip(k)) query = addQuery(query, k, ro.query[k]);
+    const path = op.path.replace(/\{([^}]+)\}/g, (_, k: string) => pathValue(op.name, k, a?.[k]));
+    if (ro) {
+      checkCallOptions(op.name, ro);
+      for (const k in ro.query) if (!skip(k)) query = addQuery(query, k, ro.query[k], op.name);
+      checkHeaders("headers", ro.headers, true, headers);
+    }
     if (cursor) query = query ? query + "&" + cursor.query : cursor.query;
-    for (const k in ro?.headers) headers[k.toLowerCase()] = ro.headers[k]!;
+    if (keyIn?.in === "query") query = addQuery(query, keyIn.name, o.apiKey, op.name);
     const encoded = op.body && body !== undefined ? encode(op.body, body, headers) : undefined;
     const stream = encoded instanceof ReadableStream;
     return {
@@ -239,6 +343,44 @@ export function createTransport(api: ApiDescriptor, o: XdrOptions = {}): Transpo
     };
   };
 
+  /** Sets the attempt's credentials; resolves once a token is there (raced with `signal`). */
+  const authorize = async (
+    b: Built,
+    op: Operation | undefined,
+    signal?: AbortSignal,
+  ): Promise<Token | undefined> => {
+    if (keyIn) {
+      if (keyIn.in === "header") b.headers[keyIn.name.toLowerCase()] = o.apiKey!;
+      else if (keyIn.in === "cookie") {
+        const cookie = `${keyIn.name}=${encodeURIComponent(o.apiKey!)}`;
+        b.headers.cookie = b.headers.cookie ? b.headers.cookie + "; " + cookie : cookie;
+      }
+      return undefined;
+    }
+    if (token) {
+      const got = token.get(signal);
+      const t = got instanceof Promise ? await got : got;
+      if (op?.scopes?.length && t.scopes && !t.checked.has(op)) {
+        const missing = missingScopes(t.scopes, op.scopes);
+        if (missing.length) throw new MissingScopeError(op.name, missing, t.scopes);
+        t.checked.add(op);
+      }
+      b.headers.authorization = t.header;
+      return t;
+    }
+    if (provider) {
+      const value = await provider();
+      if (typeof value !== "string" || !value || !isHeaderValue(value) || /\s/.test(value)) {
+        throw new UsageError("accessToken() returned an empty or invalid token", "accessToken");
+      }
+      b.headers.authorization = "Bearer " + value;
+      own[1] = value;
+      return undefined;
+    }
+    if (fixed) b.headers.authorization = fixed;
+    return undefined;
+  };
+
   // ---- The loop ----
 
   const run: Internals["run"] = async (prepare, op, ro) => {
@@ -248,7 +390,7 @@ export function createTransport(api: ApiDescriptor, o: XdrOptions = {}): Transpo
     const name = op ? op.name : "fetch";
     const ms = ro?.timeoutMs ?? timeoutMs;
     const max = ro?.maxRetries ?? maxRetries;
-    const auth = op?.auth !== false && (token || bearer);
+    const auth = op?.auth !== false;
     let retries = 0;
     let reauthed = false;
     for (let attempt = 1; ; attempt++) {
@@ -261,50 +403,45 @@ export function createTransport(api: ApiDescriptor, o: XdrOptions = {}): Transpo
       let retryAfter: number | undefined;
       let refresh = false;
       let sent = false;
-      let awaitingToken = false;
+      let keep = false;
       let ctrl: AbortController | undefined;
       let timer: ReturnType<typeof setTimeout> | undefined;
       let unlink: (() => void) | undefined;
       try {
-        if (auth) {
-          if (token) {
-            awaitingToken = true;
-            const got = token.get();
-            t = got instanceof Promise ? await raceAbort(got, signal) : got;
-            awaitingToken = false;
-            if (op?.scopes?.length && t.scopes && !t.checked.has(op)) {
-              const missing = missingScopes(t.scopes, op.scopes);
-              if (missing.length) throw new MissingScopeError(op.name, missing, t.scopes);
-              t.checked.add(op);
-            }
-            b.headers.authorization = t.header;
-          } else b.headers.authorization = bearer!;
-        }
-        if (op?.rateLimit) await limit(op, signal);
         // One controller per attempt, fired by the timer or by the caller's signal (a listener
-        // removed after the attempt, rather than AbortSignal.any, which long-lived signals pile up).
+        // removed after the attempt, rather than AbortSignal.any, which long-lived signals pile
+        // up). It bounds the token wait, the headers and the body alike.
         const timed = ms > 0 && ms < Infinity;
         if (timed || signal) ctrl = new AbortController();
         if (timed) timer = setTimeout(abortController, ms, ctrl!);
         if (signal) unlink = onAbort(signal, () => ctrl!.abort());
+        if (auth) t = await authorize(b, op, ctrl?.signal);
+        if (op?.rateLimit) await limit(op, ctrl?.signal);
         b.init.signal = ctrl?.signal;
         sent = true;
         res = await (fetchFn ?? fetch)(raw ? raw() : b.url, b.init as RequestInit);
         const status = res.status;
-        if (res.ok) return { data: raw ? undefined : await parse(op!, res, t), response: res };
+        if (res.ok) {
+          // The raw path hands the body to the caller: their signal must still reach it.
+          keep = !!raw;
+          return { data: raw ? undefined : await parse(op!, res), response: res };
+        }
         refresh = status === 401 && t !== undefined && !reauthed;
         retryable = refresh || (isRetryableStatus(status) && (b.safe || status === 429));
         retryAfter = refresh ? 0 : parseRetryAfter(res.headers.get("retry-after"));
         if (raw) {
           const giveUp = !refresh && (retries >= max || retryAfter! > maxRetryAfterMs);
-          if (!retryable || giveUp) return { data: undefined, response: res };
+          if (!retryable || giveUp) {
+            keep = true;
+            return { data: undefined, response: res };
+          }
           await res.body?.cancel();
         } else {
           error = apiError({
             status,
             operation: name,
-            body: await readBody(res, [...secrets, t?.value]),
-            headers: res.headers,
+            body: await readBody(res, secrets),
+            headers: scrubHeaders(res.headers, secrets),
             retryAfterMs: retryAfter,
           });
         }
@@ -315,7 +452,8 @@ export function createTransport(api: ApiDescriptor, o: XdrOptions = {}): Transpo
       } catch (e) {
         error = e;
         if (signal?.aborted) throw aborted(signal);
-        if (e instanceof XdrError) {
+        const timedOut = ctrl?.signal.aborted === true;
+        if (e instanceof XdrError && !(timedOut && !(e instanceof ApiError))) {
           // Failed before sending (token endpoint, limiter): repeating is safe whatever the method.
           if (
             sent ||
@@ -331,14 +469,20 @@ export function createTransport(api: ApiDescriptor, o: XdrOptions = {}): Transpo
           retryable = true;
           retryAfter = (e as RateLimitError).retryAfterMs;
         } else {
-          error = ctrl?.signal.aborted
-            ? new TimeoutError(`${name}: no answer within ${ms} ms`)
-            : new ConnectionError(`${name}: connection failed (${reason(e)})`, { cause: e });
-          retryable = b.safe;
+          // The caller's own failure before sending (an accessToken function that threw).
+          if (!sent && !timedOut) throw e;
+          error = timedOut
+            ? new TimeoutError(
+                `${name}: no answer within ${ms} ms${sent ? "" : " (waiting for a token)"}`,
+              )
+            : new ConnectionError(`${name}: connection failed (${reason(e, secrets)})`, {
+                cause: safeCause(e, secrets),
+              });
+          retryable = b.safe || !sent;
         }
       } finally {
         clearTimeout(timer);
-        unlink?.();
+        if (!keep) unlink?.();
         log?.debug("xdr request", {
           api: api.name,
           operation: name,
@@ -352,9 +496,7 @@ export function createTransport(api: ApiDescriptor, o: XdrOptions = {}): Transpo
       }
       if (!retryable) throw error;
       if (!refresh) {
-        if (retries >= max || retryAfter! > maxRetryAfterMs) {
-          throw awaitingToken ? tokenFailure(error as XdrError) : error;
-        }
+        if (retries >= max || retryAfter! > maxRetryAfterMs) throw error;
         const delay = retryAfter ?? backoffMs(retries, o.retryDelayMs, o.maxRetryDelayMs);
         retries++;
         log?.debug("xdr retry", { operation: name, attempt, delayMs: delay });
@@ -363,11 +505,26 @@ export function createTransport(api: ApiDescriptor, o: XdrOptions = {}): Transpo
     }
   };
 
-  const parse = async (op: Operation, res: Response, t?: Token): Promise<unknown> => {
+  const parse = async (op: Operation, res: Response): Promise<unknown> => {
     const kind = op.response ?? "json";
     const { status, headers } = res;
-    if (kind === "binary" && status !== 204) return res.blob();
-    const text = await res.text();
+    if (maxBytes !== undefined && Number(headers.get("content-length")) > maxBytes) {
+      void res.body?.cancel().catch(() => undefined);
+      throw tooLarge(op.name);
+    }
+    if (kind === "binary" && status !== 204) {
+      if (maxBytes === undefined) return res.blob();
+      return new Blob((await readBytes(res, maxBytes, op.name)) as BlobPart[], {
+        type: headers.get("content-type") ?? "",
+      });
+    }
+    let text: string;
+    if (maxBytes === undefined) text = await res.text();
+    else {
+      const read = await readText(res, maxBytes);
+      if (read.more) throw tooLarge(op.name);
+      text = read.text;
+    }
     if (kind === "text") return status === 204 ? undefined : text;
     if (kind === "none" || !text) return undefined;
     try {
@@ -376,12 +533,31 @@ export function createTransport(api: ApiDescriptor, o: XdrOptions = {}): Transpo
       throw new ApiError({
         status,
         operation: op.name,
-        body: redact(text.slice(0, 2000), [...secrets, t?.value]),
-        headers,
+        body: redact(text.slice(0, 2000), secrets),
+        headers: scrubHeaders(headers, secrets),
         message:
           `${op.name}: HTTP ${status} with a body that is not valid JSON ` +
           `(content-type ${headers.get("content-type") ?? "none"})`,
       });
+    }
+  };
+
+  const tooLarge = (name: string): ResponseTooLargeError =>
+    new ResponseTooLargeError(`${name}: the answer is larger than maxResponseBytes (${maxBytes})`);
+
+  const readBytes = async (res: Response, limit: number, name: string): Promise<Uint8Array[]> => {
+    const reader = res.body?.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const r = await reader?.read();
+      if (!r || r.done) return chunks;
+      size += r.value.byteLength;
+      if (size > limit) {
+        void reader!.cancel().catch(() => undefined);
+        throw tooLarge(name);
+      }
+      chunks.push(r.value);
     }
   };
 
@@ -409,11 +585,59 @@ export function createTransport(api: ApiDescriptor, o: XdrOptions = {}): Transpo
     baseUrl: base,
     call: (op, args, ro) => apiPromise(run(() => build(op, args, ro), op, ro)),
   };
-  internals.set(t, { build, run, headers: common, dispatcher });
+  internals.set(t, { build, run, headers: common, dispatcher, logger: log });
   return t;
 }
 
 // ---- Per operation ----------------------------------------------------------------------------
+
+/** The first scheme the options can serve; else the first (its error names what is missing). */
+function pickScheme(schemes: readonly AuthScheme[], o: XdrOptions): AuthScheme | undefined {
+  const can = (s: AuthScheme): boolean =>
+    s.type === "oauth2"
+      ? !!(o.clientId || o.clientSecret)
+      : s.type === "basic"
+        ? o.username !== undefined
+        : s.type === "apiKey"
+          ? o.apiKey !== undefined
+          : o.accessToken !== undefined;
+  return schemes.find(can) ?? (o.accessToken !== undefined ? { type: "bearer" } : schemes[0]);
+}
+
+/** Per-call options that would otherwise mean something else (a negative timeout: none). */
+function checkCallOptions(name: string, ro: RequestOptions): void {
+  for (const k of ["timeoutMs", "maxRetries"] as const) {
+    if (ro[k] !== undefined && !isCount(ro[k])) {
+      throw new UsageError(`${name}: ${k} must be a number ≥ 0`, k);
+    }
+  }
+}
+
+/**
+ * One path segment. `.`, `..` and empty values are refused: fetch would resolve them and the
+ * request would reach another resource (`DELETE /workflows/W1/actions/..` → the workflow).
+ */
+export function pathValue(name: string, key: string, v: unknown): string {
+  const s = v == null ? "" : scalar(v);
+  if (s === "" || s === "." || s === "..") {
+    throw new UsageError(
+      `${name}: path parameter "${key}" ${s ? `cannot be "${s}"` : "is missing or empty"}`,
+      key,
+    );
+  }
+  return encodeOrThrow(s, name, key);
+}
+
+function encodeOrThrow(s: string, name: string, key: string): string {
+  try {
+    return encodeURIComponent(s);
+  } catch {
+    throw new UsageError(
+      `${name}: parameter "${key}" holds a lone surrogate (not valid Unicode)`,
+      key,
+    );
+  }
+}
 
 function scalar(v: unknown): string {
   return typeof v === "object" && v !== null
@@ -423,13 +647,13 @@ function scalar(v: unknown): string {
     : String(v);
 }
 
-function addQuery(q: string, k: string, v: unknown): string {
+function addQuery(q: string, k: string, v: unknown, name: string): string {
   if (v == null) return q;
   if (Array.isArray(v)) {
-    for (const x of v) q = addQuery(q, k, x);
+    for (const x of v) q = addQuery(q, k, x, name);
     return q;
   }
-  return (q ? q + "&" : "") + encodeURIComponent(k) + "=" + encodeURIComponent(scalar(v));
+  return (q ? q + "&" : "") + encodeOrThrow(k, name, k) + "=" + encodeOrThrow(scalar(v), name, k);
 }
 
 function encode(kind: BodyEncoding, body: unknown, headers: Record<string, string>): Body {
@@ -456,30 +680,4 @@ function encode(kind: BodyEncoding, body: unknown, headers: Record<string, strin
     }
   }
   return form;
-}
-
-function raceAbort<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  return signal
-    ? new Promise<T>((resolve, reject) => {
-        const unlink = onAbort(signal, () => reject(aborted(signal)));
-        p.then(resolve, reject).finally(unlink);
-      })
-    : p;
-}
-
-/**
- * The token endpoint could not issue a token (5xx, no answer) and retries are spent: to the
- * caller that is a failure to authenticate. A 429 stays a RateLimitError: its wait is the news.
- */
-function tokenFailure(e: XdrError): XdrError {
-  if (e instanceof RateLimitError || e instanceof AuthenticationError) return e;
-  const http = e instanceof ApiError ? e : undefined;
-  const failure = new AuthenticationError({
-    status: http?.status ?? 0,
-    operation: "oauth2.token",
-    body: http?.body,
-    headers: http?.headers,
-    message: http ? undefined : `oauth2.token failed: ${e.message}`,
-  });
-  return Object.assign(failure, { cause: e });
 }

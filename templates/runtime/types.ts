@@ -226,9 +226,14 @@ export interface RequestOptions {
   /** Query parameters for operations whose argument is the body itself (`deliberate(observables, { query: { mids } })`). */
   query?: Record<string, unknown>;
   signal?: AbortSignal;
+  /** Per attempt, ≥ 0 (0: none). Default: the client's. */
   timeoutMs?: number;
   maxRetries?: number;
   headers?: Record<string, string>;
+  /** Paged calls: stop iterating after this many pages. */
+  maxPages?: number;
+  /** Paged calls: stop iterating after this many items. */
+  maxItems?: number;
 }
 
 /** What the generator knows about an API's hosts: emitted into `<api>/client.ts`. */
@@ -241,6 +246,8 @@ export interface ApiDescriptor {
   readonly tokenUrls?: Readonly<Record<Region, string>>;
   /** Standalone packages: the spec's security schemes, first match wins. */
   readonly auth?: readonly AuthScheme[];
+  /** `<package>/<version>`, the first word of the User-Agent. */
+  readonly sdk?: string;
 }
 
 // ---- What the runtime returns (implemented in promise.ts, transport.ts) -------------------------
@@ -304,8 +311,21 @@ export interface WaitOptions extends RequestOptions {
   pollIntervalMs?: number;
   /** Default 10 000. */
   maxPollIntervalMs?: number;
-  /** Overall bound of the wait; then `TimeoutError`. Default 300 000. */
+  /** Overall bound of the wait, start and polls included; then `TimeoutError`. Default 300 000. */
   waitTimeoutMs?: number;
+  /** Called after each poll with the run's state (progress bars, logs). */
+  onPoll?: (progress: WaitProgress) => void;
+}
+
+/** What `onPoll` is told after each poll of a workflow run. */
+export interface WaitProgress {
+  readonly id: string;
+  /** Lower-cased `status.state`, e.g. `running`. */
+  readonly state: string;
+  /** 1 for the first poll. */
+  readonly poll: number;
+  readonly elapsedMs: number;
+  readonly instance: unknown;
 }
 
 /**

@@ -1,6 +1,6 @@
 // Automation: start a workflow, then poll its run until a terminal state.
 import { ConfigurationError, TimeoutError, WorkflowRunError, XdrError } from "./errors.js";
-import { sleep } from "./retry.js";
+import { abortController, onAbort, sleep } from "./retry.js";
 import type {
   ArgsOf,
   Operation,
@@ -27,8 +27,8 @@ export function runState(instance: unknown): string {
  * Starts a run with `start` (its response: an array of `{ id, status: { state } }`), then polls
  * `getInstance` (its one path parameter gets the id) every `pollIntervalMs` (×1.5, up to
  * `maxPollIntervalMs`) until the run ends. Resolves to the final instance on `success`; throws
- * `WorkflowRunError` on `failed`/`cancelled`, `TimeoutError` when the run is still going
- * `waitTimeoutMs` after it started.
+ * `WorkflowRunError` on `failed`/`cancelled`, `TimeoutError` once `waitTimeoutMs` has passed
+ * since the call: the start, every poll (with its retries) and every pause share that deadline.
  */
 export async function startWorkflowAndWait<G extends Operation>(
   t: Transport,
@@ -40,28 +40,59 @@ export async function startWorkflowAndWait<G extends Operation>(
   const param = getInstance.pathParams?.[0];
   if (!param) throw new ConfigurationError(`${getInstance.name} has no path parameter for the id`);
   const timeout = options.waitTimeoutMs ?? 300_000;
-  const started: unknown = await t.call(start, args as never, options);
   const deadline = Date.now() + timeout;
-  const first = (Array.isArray(started) ? started[0] : started) as { id?: unknown } | undefined;
-  const id = first?.id;
-  if (typeof id !== "string" && typeof id !== "number") {
-    throw new XdrError(`${start.name}: the response names no workflow run id`);
-  }
-  let interval = options.pollIntervalMs ?? 1_000;
-  const maxInterval = options.maxPollIntervalMs ?? 10_000;
-  let wait = TERMINAL.has(runState(first)) ? 0 : interval;
-  let state = runState(first);
-  for (;;) {
-    const left = deadline - Date.now();
-    if (left <= 0) {
-      throw new TimeoutError(`Workflow run ${id} still ${state || "unknown"} after ${timeout} ms`);
+  const caller = options.signal;
+  // One signal for the whole wait: the caller's, or the deadline, whichever fires first.
+  const ctrl = new AbortController();
+  const timer = setTimeout(abortController, timeout, ctrl);
+  const unlink = caller ? onAbort(caller, () => ctrl.abort()) : undefined;
+  let id: unknown;
+  let state = "";
+  /** Per-request options: never longer than what is left of the wait. */
+  const bounded = (): RequestOptions => {
+    const left = Math.max(1, deadline - Date.now());
+    return {
+      ...options,
+      signal: ctrl.signal,
+      timeoutMs: Math.min(options.timeoutMs ?? left, left),
+    };
+  };
+  try {
+    const started: unknown = await t.call(start, args as never, bounded());
+    const first = (Array.isArray(started) ? started[0] : started) as { id?: unknown } | undefined;
+    id = first?.id;
+    if (typeof id !== "string" && typeof id !== "number") {
+      throw new XdrError(`${start.name}: the response names no workflow run id`);
     }
-    await sleep(Math.min(wait, left), options.signal);
-    const instance: unknown = await t.call(getInstance, { [param]: id } as never, options);
-    state = runState(instance);
-    if (state === "success") return instance as ResultOf<G>;
-    if (TERMINAL.has(state)) throw new WorkflowRunError(String(id), state, instance);
-    wait = interval = Math.min(Math.round(interval * 1.5), maxInterval);
+    let interval = options.pollIntervalMs ?? 1_000;
+    const maxInterval = options.maxPollIntervalMs ?? 10_000;
+    state = runState(first);
+    let wait = TERMINAL.has(state) ? 0 : interval;
+    for (let poll = 1; ; poll++) {
+      await sleep(Math.min(wait, Math.max(0, deadline - Date.now())), ctrl.signal);
+      const instance: unknown = await t.call(getInstance, { [param]: id } as never, bounded());
+      state = runState(instance);
+      options.onPoll?.({
+        id: String(id),
+        state,
+        poll,
+        elapsedMs: timeout - (deadline - Date.now()),
+        instance,
+      });
+      if (state === "success") return instance as ResultOf<G>;
+      if (TERMINAL.has(state)) throw new WorkflowRunError(String(id), state, instance);
+      wait = interval = Math.min(Math.round(interval * 1.5), maxInterval);
+    }
+  } catch (e) {
+    if (caller?.aborted || !ctrl.signal.aborted) throw e;
+    throw new TimeoutError(
+      id === undefined
+        ? `${start.name}: no workflow run started within ${timeout} ms`
+        : `Workflow run ${String(id)} still ${state || "unknown"} after ${timeout} ms`,
+    );
+  } finally {
+    clearTimeout(timer);
+    unlink?.();
   }
 }
 

@@ -171,13 +171,14 @@ describe("Automation paging", () => {
     },
   );
 
-  it("without _links, advances start by the page length until a short page", async () => {
+  it("without _links, advances start by the page length until an empty page", async () => {
     linksServer("none");
     const ids: unknown[] = [];
     for await (const i of paginate(client(), instancesList, { limit: 10, body: {} } as never))
       ids.push(i);
     expect(ids).toHaveLength(25);
-    expect(srv.hits.map((h) => h.query.get("start"))).toEqual([null, "10", "20"]);
+    // A short page is not the end (servers cap page sizes): only an empty one is.
+    expect(srv.hits.map((h) => h.query.get("start"))).toEqual([null, "10", "20", "25"]);
   });
 
   it("stops on an empty page", async () => {

@@ -6,13 +6,16 @@ import {
   AbortError,
   ApiError,
   AuthenticationError,
+  BadRequestError,
   ConfigurationError,
+  ConflictError,
   ConnectionError,
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
   ServerError,
   TimeoutError,
+  UnprocessableEntityError,
   XdrError,
 } from "../../templates/runtime/errors.js";
 import { transportFetch } from "../../templates/runtime/raw.js";
@@ -256,11 +259,13 @@ describe("parsing responses", () => {
 
 describe("errors", () => {
   it.each<[number, new (...a: never[]) => Error, string]>([
-    [400, ApiError, "ApiError"],
+    [400, BadRequestError, "BadRequestError"],
     [401, AuthenticationError, "AuthenticationError"],
     [403, PermissionDeniedError, "PermissionDeniedError"],
     [404, NotFoundError, "NotFoundError"],
-    [409, ApiError, "ApiError"],
+    [409, ConflictError, "ConflictError"],
+    [418, ApiError, "ApiError"],
+    [422, UnprocessableEntityError, "UnprocessableEntityError"],
     [429, RateLimitError, "RateLimitError"],
     [500, ServerError, "ServerError"],
     [503, ServerError, "ServerError"],
@@ -712,8 +717,8 @@ describe("options", () => {
     ],
     [
       "baseUrls of the API, without trailing slash",
-      { accessToken: "t", baseUrls: { iroh: "http://proxy.local:8080/xdr/" } },
-      "http://proxy.local:8080/xdr",
+      { accessToken: "t", baseUrls: { iroh: "https://proxy.local:8080/xdr/" } },
+      "https://proxy.local:8080/xdr",
     ],
     [
       "a matching Cisco host with a region",
@@ -732,13 +737,13 @@ describe("options", () => {
     ],
     [
       "<iroh base URL>/iroh/oauth2/token",
-      { baseUrls: { iroh: "http://x.local/" } },
-      "http://x.local/iroh/oauth2/token",
+      { baseUrls: { iroh: "https://x.local/" } },
+      "https://x.local/iroh/oauth2/token",
     ],
     [
       "baseUrls.token",
-      { baseUrls: { iroh: "http://x.local", token: "http://t.local/tok" } },
-      "http://t.local/tok",
+      { baseUrls: { iroh: "https://x.local", token: "https://t.local/tok" } },
+      "https://t.local/tok",
     ],
   ])("gets tokens from %s", async (_t, options, tokenUrl) => {
     const urls: string[] = [];
