@@ -12,16 +12,30 @@ export function backoffMs(
   return Math.round(Math.min(baseMs * 2 ** retry, maxMs) * (1 - 0.25 * random()));
 }
 
-/** `Retry-After` as delta-seconds or an HTTP date, in ms from `now`; `undefined` if unusable. */
+/** Longest `Retry-After` believed (a day); anything longer is nonsense and gets the normal backoff. */
+const MAX_RETRY_AFTER_MS = 86_400_000;
+
+/**
+ * `Retry-After` in ms from `now`: delta-seconds (`120`, `1.5`, and XDR's `3172s`) or an HTTP
+ * date. `undefined` (so: the normal backoff, never an immediate retry) when it is missing,
+ * negative, unparsable or longer than a day.
+ */
 export function parseRetryAfter(
   value: string | null,
   now: number = Date.now(),
 ): number | undefined {
   const v = value?.trim();
   if (!v) return undefined;
-  if (/^\d+(\.\d+)?$/.test(v)) return Math.ceil(Number(v) * 1000);
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+  let ms: number;
+  const m = /^(\d{1,9}(?:\.\d+)?)\s*s?$/i.exec(v);
+  if (m) ms = Math.ceil(Number(m[1]) * 1000);
+  else if (/^[A-Za-z]/.test(v)) {
+    // An HTTP date starts with a day name; a bare number with junk is not a date.
+    const at = Date.parse(v);
+    if (Number.isNaN(at)) return undefined;
+    ms = Math.max(0, at - now);
+  } else return undefined;
+  return ms <= MAX_RETRY_AFTER_MS ? ms : undefined;
 }
 
 /** 408, 429 and 5xx: the request may succeed if repeated. */

@@ -41,9 +41,20 @@ describe("parseRetryAfter", () => {
     ["1.5", 1500],
     ["Sun, 01 Mar 2026 10:00:30 GMT", 30_000],
     ["Sun, 01 Mar 2026 09:59:00 GMT", 0],
+    ["3172s", 3_172_000],
+    ["2.5s", 2500],
     ["soon", undefined],
     ["", undefined],
     [null, undefined],
+    // nonsense → the normal backoff, never an immediate retry or a 73-year wait
+    ["-5", undefined],
+    ["-1s", undefined],
+    ["12abc", undefined],
+    ["1e3", undefined],
+    ["Infinity", undefined],
+    ["NaN", undefined],
+    ["2300000000", undefined],
+    ["Sat, 01 Mar 2099 10:00:00 GMT", undefined],
   ])("%j → %j ms", (value, ms) => {
     expect(parseRetryAfter(value, now)).toBe(ms);
   });
