@@ -1,99 +1,90 @@
 // The package as a user gets it: `npm pack` generated/, install the tarball into a project outside
-// the repository, compile a strict consumer against its .d.ts files, check that wrong calls do not
-// compile, then run the consumer against the local XDR simulator.
-import { spawn, spawnSync } from "node:child_process";
-import {
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+// the repository, compile strict consumers against its .d.ts files (ESM and CommonJS, every
+// `moduleResolution`, TypeScript 5.9 and 7), check that wrong calls do not compile, then run the
+// consumers against the local XDR simulator under Node, Bun and Deno. One tarball and one install
+// serve every test in this file (the other describe blocks live in ./module-systems.ts and
+// ./runtimes.ts).
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../simulator/server.js";
+import { describeModuleSystems } from "./module-systems.js";
+import {
+  FIXTURES,
+  installConsumer,
+  lastJson,
+  ROOT,
+  run,
+  tsc,
+  tsconfig,
+  type Packed,
+} from "./project.js";
+import { describeRuntimes } from "./runtimes.js";
 
-const ROOT = join(import.meta.dirname, "..", "..");
-const TSC = join(ROOT, "node_modules/typescript/bin/tsc");
-const project = mkdtempSync(join(tmpdir(), "xdr-consumer-"));
-let sim: Simulator;
+let installed: Packed | undefined;
+let sim: Simulator | undefined;
+const ctx = {
+  get project(): string {
+    if (!installed) throw new Error("the consumer project was not installed");
+    return installed.dir;
+  },
+  get simUrl(): string {
+    if (!sim) throw new Error("the simulator did not start");
+    return sim.url;
+  },
+};
 
-function sh(command: string, args: string[], cwd: string, env: Record<string, string> = {}) {
-  const r = spawnSync(command, args, {
-    cwd,
-    encoding: "utf8",
-    env: { ...process.env, ...env },
-    timeout: 300_000,
-  });
-  return { code: r.status ?? -1, out: (r.stdout ?? "") + (r.stderr ?? "") };
-}
-
-function tsconfig(include: string[], outDir?: string) {
-  return JSON.stringify({
-    compilerOptions: {
-      strict: true,
-      exactOptionalPropertyTypes: true,
-      noUncheckedIndexedAccess: true,
-      target: "ES2022",
-      module: "NodeNext",
-      moduleResolution: "NodeNext",
-      lib: ["ES2022", "DOM", "DOM.Iterable"],
-      types: [],
-      skipLibCheck: false,
-      ...(outDir ? { outDir } : { noEmit: true }),
-    },
-    include,
-  });
-}
+/** What the ESM consumer (good.ts) prints. */
+const EXPECTED_ESM = {
+  types: ["domain", "ip"],
+  modules: 2,
+  totalHits: 5,
+  iterated: 5,
+  status: 404,
+  again: 1,
+  raw: 1,
+  ok: true,
+};
 
 beforeAll(async () => {
-  const pack = sh(
-    "npm",
-    ["pack", join(ROOT, "generated"), "--pack-destination", project, "--silent"],
-    ROOT,
-  );
-  expect(pack.code, pack.out).toBe(0);
-  const tarball = readdirSync(project).find((f) => f.endsWith(".tgz"))!;
-  writeFileSync(
-    join(project, "package.json"),
-    JSON.stringify({ name: "consumer", private: true, type: "module" }),
-  );
-  const install = sh(
-    "npm",
-    ["install", `./${tarball}`, "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"],
-    project,
-  );
-  expect(install.code, install.out).toBe(0);
+  installed = installConsumer();
+  const project = installed.dir;
   mkdirSync(join(project, "src"));
-  copyFileSync(join(import.meta.dirname, "good.ts.txt"), join(project, "src/good.ts"));
-  copyFileSync(join(import.meta.dirname, "bad.ts.txt"), join(project, "src/bad.ts"));
+  copyFileSync(join(FIXTURES, "good.ts.txt"), join(project, "src/good.ts"));
+  copyFileSync(join(FIXTURES, "bad.ts.txt"), join(project, "src/bad.ts"));
+  // The same CommonJS consumer, as `.cts` for nodenext and as `.ts` for node10.
+  copyFileSync(join(FIXTURES, "cjs.ts.txt"), join(project, "src/cjs.cts"));
+  mkdirSync(join(project, "node10"));
+  copyFileSync(join(FIXTURES, "cjs.ts.txt"), join(project, "node10/consumer.ts"));
+  copyFileSync(join(FIXTURES, "smoke.mjs.txt"), join(project, "smoke.mjs"));
+  copyFileSync(join(FIXTURES, "smoke.cjs.txt"), join(project, "smoke.cjs"));
   sim = await startSimulator();
   sim.seed("judgement", 5);
 }, 300_000);
 
 afterAll(async () => {
   await sim?.close();
-  rmSync(project, { recursive: true, force: true });
+  if (installed) rmSync(installed.dir, { recursive: true, force: true });
 });
 
 describe("a strict consumer of the packed package", () => {
   it("installs with its one dependency", () => {
     const pkg = JSON.parse(
-      readFileSync(join(project, "node_modules/xdr-sdk/package.json"), "utf8"),
+      readFileSync(join(ctx.project, "node_modules/xdr-sdk/package.json"), "utf8"),
     );
     expect(pkg.dependencies).toEqual({ "openapi-fetch": expect.any(String) });
-    expect(readdirSync(join(project, "node_modules"))).toContain("openapi-fetch");
+    expect(readdirSync(join(ctx.project, "node_modules"))).toContain("openapi-fetch");
   });
 
-  it("compiles", () => {
-    writeFileSync(join(project, "tsconfig.json"), tsconfig(["src/good.ts"], "dist"));
-    const r = sh(process.execPath, [TSC, "-p", "tsconfig.json"], project);
+  it("compiles an ESM and a CommonJS consumer (nodenext, TypeScript 5.9)", () => {
+    writeFileSync(
+      join(ctx.project, "tsconfig.json"),
+      tsconfig(["src/good.ts", "src/cjs.cts"], { noEmit: false, outDir: "dist" }),
+    );
+    const r = tsc("5.9", "tsconfig.json", ctx.project);
     expect(r.out).toBe("");
     expect(r.code).toBe(0);
-  }, 120_000);
+  }, 180_000);
 
   it.each([["README.md"], ["generated/README.md"]])(
     "compiles the TypeScript examples of %s",
@@ -107,51 +98,61 @@ describe("a strict consumer of the packed package", () => {
         const prelude =
           "declare const process: { env: Record<string, string | undefined> };\n" +
           "declare const clientId: string, clientSecret: string;\nexport {};\n";
-        writeFileSync(join(project, file), prelude + block.replace(/"01ABC[^"]*"/g, '"01ABC"'));
+        writeFileSync(join(ctx.project, file), prelude + block.replace(/"01ABC[^"]*"/g, '"01ABC"'));
         return file;
       });
-      writeFileSync(join(project, "tsconfig.readme.json"), tsconfig(files));
-      const r = sh(process.execPath, [TSC, "-p", "tsconfig.readme.json"], project);
+      const config = `tsconfig.${readme.replace(/\W/g, "-")}.json`;
+      writeFileSync(join(ctx.project, config), tsconfig(files));
+      const r = tsc("5.9", config, ctx.project);
       expect(r.out).toBe("");
       expect(r.code).toBe(0);
     },
-    120_000,
+    180_000,
   );
 
-  it("rejects every wrong call, and only those", () => {
-    writeFileSync(join(project, "tsconfig.bad.json"), tsconfig(["src/bad.ts"]));
-    const r = sh(process.execPath, [TSC, "-p", "tsconfig.bad.json"], project);
-    expect(r.code).not.toBe(0);
-    const lines = readFileSync(join(project, "src/bad.ts"), "utf8").split("\n");
-    const wrong = lines.flatMap((line, i) => (line.includes("// wrong:") ? [i + 1] : []));
-    const reported = [
-      ...new Set([...r.out.matchAll(/bad\.ts\((\d+),\d+\): error/g)].map((m) => Number(m[1]))),
-    ];
-    expect(reported.sort((a, b) => a - b)).toEqual(wrong);
-  }, 120_000);
+  it.each([["5.9" as const], ["7" as const]])(
+    "rejects every wrong call, and only those (TypeScript %s)",
+    (version) => {
+      writeFileSync(join(ctx.project, "tsconfig.bad.json"), tsconfig(["src/bad.ts"]));
+      const r = tsc(version, "tsconfig.bad.json", ctx.project);
+      expect(r.code).not.toBe(0);
+      const lines = readFileSync(join(ctx.project, "src/bad.ts"), "utf8").split("\n");
+      const wrong = lines.flatMap((line, i) => (line.includes("// wrong:") ? [i + 1] : []));
+      // Both compilers print `file(line,col): error TS…` when not writing to a terminal.
+      const reported = [
+        ...new Set([...r.out.matchAll(/bad\.ts\((\d+),\d+\): error/g)].map((m) => Number(m[1]))),
+      ];
+      expect(
+        reported.sort((a, b) => a - b),
+        r.out,
+      ).toEqual(wrong);
+    },
+    180_000,
+  );
 
-  it("runs against the simulator", async () => {
-    // Asynchronously: the simulator answers from this process, which must not block.
-    const r = await new Promise<{ code: number; out: string }>((resolve) => {
-      const child = spawn(process.execPath, [join(project, "dist/good.js")], {
-        cwd: project,
-        env: { ...process.env, SIM_URL: sim.url },
-      });
-      let out = "";
-      child.stdout.on("data", (c: Buffer) => (out += c.toString()));
-      child.stderr.on("data", (c: Buffer) => (out += c.toString()));
-      child.on("exit", (code) => resolve({ code: code ?? -1, out }));
+  it("runs as ESM against the simulator", async () => {
+    const r = await run(process.execPath, [join(ctx.project, "dist/good.js")], ctx.project, {
+      SIM_URL: ctx.simUrl,
     });
     expect(r.code, r.out).toBe(0);
-    expect(JSON.parse(r.out.trim().split("\n").pop()!)).toEqual({
+    expect(lastJson(r.out)).toEqual(EXPECTED_ESM);
+  }, 60_000);
+
+  it("runs as CommonJS (require of the ESM build) against the simulator", async () => {
+    const r = await run(process.execPath, [join(ctx.project, "dist/cjs.cjs")], ctx.project, {
+      SIM_URL: ctx.simUrl,
+    });
+    expect(r.code, r.out).toBe(0);
+    // Node ≥ 20.19 loads ESM from require() without a warning; one would show up in the output.
+    expect(r.out).not.toMatch(/warning/i);
+    expect(lastJson(r.out)).toEqual({
       types: ["domain", "ip"],
-      modules: 2,
       totalHits: 5,
-      iterated: 5,
       status: 404,
       again: 1,
-      raw: 1,
-      ok: true,
     });
   }, 60_000);
 });
+
+describeModuleSystems(ctx);
+describeRuntimes(ctx);
