@@ -23,6 +23,7 @@ export {
 } from "./errors.js";
 export type { ApiErrorInit } from "./errors.js";
 export { createTransport } from "./transport.js";
+export { withEnvironment, requireCredentials, consoleLogger, ENVIRONMENT } from "./env.js";
 export { paginate } from "./pagination.js";
 export { transportFetch, rawPathSerializer } from "./raw.js";
 export { clearTokenCache } from "./token.js";
