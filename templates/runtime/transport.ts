@@ -274,6 +274,21 @@ export function createTransport(api: ApiDescriptor, o: XdrOptions = {}): Transpo
   );
   /** Sliding windows of the client-side limiter, per path. */
   const windows = new Map<string, number[]>();
+  /** Versions already reported by `drift`. */
+  const drifted = new Set<string>();
+  const drift = (h: Headers): void => {
+    const { header, value: expected } = api.version!;
+    const received = h.get(header);
+    if (received === null || received === expected || drifted.has(received) || drifted.size > 16) {
+      return;
+    }
+    drifted.add(received);
+    const d = { api: api.name, header, expected, received: clean(received) };
+    if (o.onDrift) o.onDrift(d);
+    else {
+      (log?.warn ?? log?.debug)?.call(log, "xdr api version differs from the SDK's", d);
+    }
+  };
 
   // ---- Building a request ----
 
@@ -420,6 +435,7 @@ export function createTransport(api: ApiDescriptor, o: XdrOptions = {}): Transpo
         b.init.signal = ctrl?.signal;
         sent = true;
         res = await (fetchFn ?? fetch)(raw ? raw() : b.url, b.init as RequestInit);
+        if (api.version) drift(res.headers);
         const status = res.status;
         if (res.ok) {
           // The raw path hands the body to the caller: their signal must still reach it.

@@ -212,6 +212,11 @@ export interface ClientOptions {
   dispatcher?: unknown;
   /** Extra headers on every request. */
   headers?: Record<string, string>;
+  /**
+   * Called once per client and version when a server names a version of its API other than the
+   * one the SDK was generated from. Default: one `logger.warn` line.
+   */
+  onDrift?: (drift: Drift) => void;
 }
 
 /** Options of `createXdr` and of each `create…Client`. */
@@ -248,6 +253,22 @@ export interface ApiDescriptor {
   readonly auth?: readonly AuthScheme[];
   /** `<package>/<version>`, the first word of the User-Agent. */
   readonly sdk?: string;
+  /**
+   * The service version the SDK was generated from, and the response header that names the
+   * version a server runs (`X-Iroh-Api-Version`, `X-Ctia-Version`…): a difference is reported
+   * once per client and version (`onDrift`, else the logger's `warn`).
+   */
+  readonly version?: { readonly header: string; readonly value: string };
+}
+
+/** A server runs another version of its API than the SDK was generated from. */
+export interface Drift {
+  readonly api: string;
+  readonly header: string;
+  /** What the SDK was generated from. */
+  readonly expected: string;
+  /** What the server says it runs. */
+  readonly received: string;
 }
 
 // ---- What the runtime returns (implemented in promise.ts, transport.ts) -------------------------
