@@ -83,7 +83,12 @@ export async function readRelease(config: Config): Promise<ReleaseState | undefi
     if (typeof entry.version !== "string") fail(["entries", i, "version"], "expected a string");
     if (!Array.isArray(entry.apis)) fail(["entries", i, "apis"], "expected an array");
   });
-  return root as unknown as ReleaseState;
+  return {
+    version: root.version as string,
+    // API names are config keys: a null prototype keeps `constructor` an ordinary name.
+    apis: Object.assign(Object.create(null), apis) as ReleaseState["apis"],
+    entries: entries as ReleaseEntry[],
+  };
 }
 
 /**
@@ -95,6 +100,17 @@ export async function releasedConfig(config: Config): Promise<Config> {
   if (!state) return config;
   const version = higher(state.version, config.package.version);
   return { ...config, package: { ...config.package, version } };
+}
+
+/**
+ * What the package files take from the release state (version and entries), for generate's
+ * input hash: a new snapshot alone changes no output, so it must not force a regeneration.
+ */
+export async function releaseHash(config: Config): Promise<string> {
+  const state = await readRelease(config);
+  return createHash("sha256")
+    .update(state ? JSON.stringify([state.version, state.entries]) : "no release state")
+    .digest("hex");
 }
 
 /** CHANGELOG.md for the package, when the release state has entries. */

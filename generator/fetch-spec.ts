@@ -52,6 +52,8 @@ export interface FetchSpecOptions {
    * When the lock exists its `url` is used instead.
    */
   url?: string;
+  /** Explains a changed document at the level of the SDK (wired to `diff` by the CLI). */
+  explain?: (currentFile: string, next: Buffer) => Promise<string | undefined>;
 }
 
 export type FetchSpecStatus = "unchanged" | "updated" | "changed" | "written";
@@ -376,7 +378,8 @@ async function fetchSpecUnsafe(options: FetchSpecOptions): Promise<FetchSpecResu
 
   // Different document: explain, and write only when accepted.
   const diff = await diffAgainstLock(lock, spec, options.outFile);
-  const explanation = formatDiff(diff, options, source);
+  const sdkReport = await options.explain?.(options.outFile, bytes);
+  const explanation = [formatDiff(diff, options, source), sdkReport].filter(Boolean).join("\n");
   if (!options.accept) {
     return {
       status: "changed",

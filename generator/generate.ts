@@ -9,6 +9,7 @@ import { BadInputError } from "./errors.js";
 import { formatFiles } from "./format.js";
 import { loadSpec } from "./load.js";
 import { buildModel } from "./model.js";
+import { changelogFiles, releaseHash, releasedConfig, updateRelease } from "./changelog.js";
 import {
   apiView,
   loadTemplates,
@@ -73,6 +74,13 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const started = performance.now();
   await recover(config.output);
   await assertReplaceable(config.output);
+  // After a spec change: version bump and changelog entry (generator/changelog.ts).
+  await updateRelease({
+    config,
+    log,
+    only: options.only,
+    fetchMissingSpec: options.fetchMissingSpec,
+  });
   const manifest = options.force ? undefined : await readManifest(config.output);
   const inputs = await inputHashes(options);
 
@@ -223,10 +231,10 @@ async function renderShared(
     });
   }
   const view = {
-    ...packageView(config, views, "npm run generate"),
+    ...packageView(await releasedConfig(config), views, "npm run generate"),
     openapiFetchRange: OPENAPI_FETCH_RANGE,
   };
-  const files = renderPackageFiles(view, templates);
+  const files = [...renderPackageFiles(view, templates), ...(await changelogFiles(config))];
   return [...runtime, ...(config.format === "prettier" ? await formatFiles(files) : files)];
 }
 
@@ -239,6 +247,7 @@ async function inputHashes(
   options: Pick<GenerateOptions, "templatesDir" | "config">,
 ): Promise<InputHashes> {
   const parts: string[] = [await hashFile(fileURLToPath(import.meta.url)), options.config.format];
+  parts.push(await releaseHash(options.config));
   for (const dir of [DEFAULT_TEMPLATES, options.templatesDir]) {
     if (dir) parts.push(await hashTree(dir));
   }
