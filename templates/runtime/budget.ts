@@ -13,6 +13,7 @@
 // not use a budget leaves this module out.
 import { RateLimitError, rateLimitOf } from "./errors.js";
 import { aborted, sleep } from "./retry.js";
+import type { TokenStore } from "./budget-token.js";
 import type { Logger, Operation, RateLimitInfo, RateLimitRule } from "./types.js";
 
 export type Priority = "high" | "normal" | "low";
@@ -88,6 +89,11 @@ export interface BudgetOptions {
    * the server still enforces its limit; `false` rejects it.
    */
   failOpen?: boolean;
+  /**
+   * Where processes share their token (`sharedToken`). Default: the store, when it is also a
+   * token store (`redisStore` is), so that one option shares budget and token.
+   */
+  tokens?: TokenStore;
   /** Clock of the in-memory store; tests. Default `Date.now`. */
   now?: () => number;
 }
@@ -133,6 +139,8 @@ export interface Budget {
     call?: BudgetCall,
   ): Promise<void>;
   state(): Promise<BudgetState>;
+  /** For token.ts: the store of the cross-process token single-flight, if any. */
+  readonly tokens?: TokenStore;
 }
 
 const HOUR = 3_600_000;
@@ -180,7 +188,11 @@ export function createBudget(o: BudgetOptions): Budget {
   const storeFailed = (e: unknown, what: string): void =>
     log?.warn?.("xdr budget store failed", { during: what, error: (e as Error)?.message ?? e });
 
+  const tokens =
+    o.tokens ?? ("acquireTokenLock" in store ? (store as BudgetStore & TokenStore) : undefined);
+
   return {
+    tokens,
     async acquire(call, signal, maxWaitMs) {
       const started = now();
       const rule = call.rule;

@@ -7,8 +7,10 @@ import {
   type BudgetOptions,
   type BudgetStore,
   createBudget,
+  memoryStore,
   priorityOf,
 } from "../../templates/runtime/budget.js";
+import { memoryTokenStore } from "../../templates/runtime/budget-token.js";
 import { AbortError, RateLimitError } from "../../templates/runtime/errors.js";
 import type { Operation } from "../../templates/runtime/types.js";
 
@@ -290,6 +292,16 @@ describe("observability", () => {
       paceMs: 0,
       server: undefined,
     });
+  });
+});
+
+describe("the token store", () => {
+  it("is the budget store's when it is also a token store, else none", () => {
+    expect(budget().tokens).toBeUndefined();
+    const both = { ...memoryStore(), ...memoryTokenStore() };
+    expect(budget({ store: both }).tokens).toBe(both);
+    const tokens = memoryTokenStore();
+    expect(budget({ tokens }).tokens).toBe(tokens);
   });
 });
 

@@ -31,7 +31,9 @@ const store = redisStore(redis);
 async function run(job: Job): Promise<Omit<Result, "id">> {
   if (job.kind === "token") {
     const key = await tokenKey(job.tokenUrl, "client-1", "s3cr3t");
-    const t = await sharedToken(store, key, async () => {
+    // As token.ts will: the budget's token store, which a Redis store provides.
+    const tokens = createBudget({ share: 1, store }).tokens!;
+    const t = await sharedToken(tokens, key, async () => {
       const res = await fetch(job.tokenUrl, { method: "POST" });
       const body = (await res.json()) as { access_token: string; expires_in: number };
       const now = Date.now();
