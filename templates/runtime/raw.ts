@@ -26,6 +26,8 @@ export function transportFetch(t: Transport): typeof globalThis.fetch {
       headers,
       init: {
         dispatcher: (init as { dispatcher?: unknown } | undefined)?.dispatcher ?? dispatcher,
+        // Redirects are followed by the transport, within the origin only.
+        redirect: "manual",
       },
       safe: SAFE_METHODS.includes(req.method),
       request() {

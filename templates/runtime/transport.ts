@@ -55,6 +55,8 @@ const REGIONS: readonly string[] = ["us", "eu", "apjc"];
 const CISCO_HOST =
   /^(?:visibility|private\.intel|intel)(?:\.(eu|apjc))?\.amp\.cisco\.com$|^(?:automate|conure)\.(us|eu|apjc)\.security\.cisco\.com$/;
 const JSON_TYPE = "application/json";
+/** Redirects followed within the origin; any to another origin is refused. */
+const MAX_HOPS = 5;
 
 // DOM's RequestInit has no `dispatcher` and @types/node types it with undici's class; the
 // runtime passes the caller's through untouched, so it is `unknown` here and cast at the call.
@@ -352,6 +354,7 @@ export function createTransport(api: ApiDescriptor, o: XdrOptions = {}): Transpo
         headers,
         body: encoded,
         dispatcher,
+        redirect: "manual",
         ...(stream ? { duplex: "half" } : undefined),
       },
       safe: op.safe === true && !stream,
@@ -396,6 +399,46 @@ export function createTransport(api: ApiDescriptor, o: XdrOptions = {}): Transpo
     return undefined;
   };
 
+  /**
+   * `fetch` that follows redirects within the base URL's origin only (at most MAX_HOPS): a body,
+   * an API key or a token is never sent to another host. 303, and 301/302 after a POST, go on
+   * as a GET without body, as fetch would; a streamed body or a raw request with a body is not
+   * sent again (its 307/308 is returned as the answer).
+   */
+  const send = async (first: string | Request, init: FetchInit): Promise<Response> => {
+    let input = first;
+    let method = typeof first === "string" ? (init.method ?? "GET") : first.method;
+    for (let hop = 0; ; hop++) {
+      const res = await (fetchFn ?? fetch)(input, init as RequestInit);
+      const s = res.status;
+      if (s < 301 || s > 308 || s === 304 || s === 305 || s === 306) return res;
+      const from = typeof input === "string" ? input : input.url;
+      let next: URL | undefined;
+      try {
+        next = new URL(res.headers.get("location") ?? "", from);
+      } catch {
+        return res;
+      }
+      const get = s === 303 || ((s === 301 || s === 302) && method === "POST");
+      const bodyless = get || method === "GET" || method === "HEAD";
+      if (
+        hop >= MAX_HOPS ||
+        next.origin !== new URL(from).origin ||
+        (!bodyless && (typeof input !== "string" || init.body instanceof ReadableStream))
+      ) {
+        return res;
+      }
+      void res.body?.cancel().catch(() => undefined);
+      if (get) method = "GET";
+      if (typeof input === "string") {
+        input = next.href;
+        if (get) init = { ...init, method, body: undefined };
+      } else {
+        input = new Request(next.href, { method, headers: input.headers });
+      }
+    }
+  };
+
   // ---- The loop ----
 
   const run: Internals["run"] = async (prepare, op, ro) => {
@@ -434,9 +477,28 @@ export function createTransport(api: ApiDescriptor, o: XdrOptions = {}): Transpo
         if (op?.rateLimit) await limit(op, ctrl?.signal);
         b.init.signal = ctrl?.signal;
         sent = true;
-        res = await (fetchFn ?? fetch)(raw ? raw() : b.url, b.init as RequestInit);
+        res = await send(raw ? raw() : b.url, b.init);
         if (api.version) drift(res.headers);
         const status = res.status;
+        if (!raw && status >= 300 && status < 400) {
+          // `send` followed what it could: this one leaves the origin (or loops).
+          let to = "";
+          try {
+            to = " to " + new URL(res.headers.get("location") ?? "", b.url).origin;
+          } catch {
+            // no usable Location
+          }
+          void res.body?.cancel().catch(() => undefined);
+          throw new ApiError({
+            status,
+            operation: name,
+            headers: scrubHeaders(res.headers, secrets),
+            message: clean(
+              `${name}: the server redirected (HTTP ${status})${to}; only redirects within ` +
+                `the same origin are followed (at most ${MAX_HOPS}), so nothing was sent there`,
+            ),
+          });
+        }
         if (res.ok) {
           // The raw path hands the body to the caller: their signal must still reach it.
           keep = !!raw;

@@ -118,8 +118,9 @@ describe("startWorkflowAndWait", () => {
       },
     ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TimeoutError);
+    // Under load the deadline may pass before the start has answered: either way it is named.
     expect((err as Error).message).toMatch(
-      /^Workflow run inst-1 still (created|running) after 20 ms$/,
+      /^(Workflow run inst-1 still (created|running) after|[\w.]+: no workflow run started within) 20 ms$/,
     );
   });
 
