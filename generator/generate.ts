@@ -9,6 +9,7 @@ import { BadInputError } from "./errors.js";
 import { formatFiles } from "./format.js";
 import { loadSpec } from "./load.js";
 import { buildModel } from "./model.js";
+import { generateTargets } from "./targets/index.js";
 import { changelogFiles, releaseHash, releasedConfig, updateRelease } from "./changelog.js";
 import {
   apiView,
@@ -108,6 +109,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 
   if (sharedFresh && plan.every((p) => !p.regenerate)) {
     for (const p of plan) log(line(p.api.name, "unchanged", ""));
+    await generateTargets(config, { force: options.force, log });
     log(`nothing to do (${ms(started)})`);
     return { generated: [], unchanged: plan.map((p) => p.api.name) };
   }
@@ -117,6 +119,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     .filter((p) => !p.regenerate)
     .flatMap((p) => [`src/${p.api.name}`, `dist/${p.api.name}`, `docs/${p.api.name}.md`]);
   await writeOutput(config.output, output, keep);
+  // Sibling packages (MCP server, CLI) over the same model: generator/targets/.
+  await generateTargets(config, { force: options.force, log });
   log(`wrote ${relative(process.cwd(), config.output) || "."} (${ms(started)})`);
   return {
     generated: plan.filter((p) => p.regenerate).map((p) => p.api.name),

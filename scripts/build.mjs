@@ -11,7 +11,8 @@ const outfile = join(root, "dist", "xdr-codegen.js");
 
 function newestSourceMtime() {
   let newest = statSync(join(root, "package.json")).mtimeMs;
-  for (const name of readdirSync(join(root, "generator"))) {
+  // Recursive: generator/targets/ holds the MCP and CLI targets.
+  for (const name of readdirSync(join(root, "generator"), { recursive: true })) {
     newest = Math.max(newest, statSync(join(root, "generator", name)).mtimeMs);
   }
   return newest;
