@@ -7,6 +7,9 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { AutomationState, automationRoutes } from "./automation.js";
+import { ConureStore, CONURE_PREFIX, incidentRoutes } from "./conure.js";
+import { conureViewRoutes } from "./conure-views.js";
+import { conureWorkRoutes } from "./conure-work.js";
 import { CtiaStore, ctiaRoutes } from "./ctia.js";
 import {
   json,
@@ -24,6 +27,7 @@ import { hasScope, splitScopes } from "./scopes.js";
 export { SIM_MODULES, SIM_ACTIONS, type TriggeredAction } from "./iroh.js";
 export { SIM_WORKFLOW_IDS, type AutomationState } from "./automation.js";
 export { CTIA_PUBLIC_BASE, ENTITIES as CTIA_ENTITIES, type CtiaStore } from "./ctia.js";
+export { CONURE_PREFIX, INCIDENT_STATUSES, type ConureStore } from "./conure.js";
 export { EICAR, KNOWN_DISPOSITIONS, MODULE_ERROR_VALUE } from "./vocab.js";
 export { extractObservables } from "./inspect.js";
 
@@ -40,6 +44,7 @@ export const DEFAULT_SCOPES: readonly string[] = [
   "profile:read",
   "integration:read",
   "event:read",
+  "investigation",
 ];
 /** The fixed per-org request limit IROH announces on every authenticated answer. */
 export const ORG_RATE_LIMIT = 8000;
@@ -129,6 +134,8 @@ export interface Simulator {
   readonly faults: FaultSwitches;
   readonly ctia: CtiaStore;
   readonly automation: AutomationState;
+  /** Conure (incidents and investigations), served under `url + "/conure"`. */
+  readonly conure: ConureStore;
   /** Create `n` CTIA entities of a type (`"judgement"`, `"incident"`…); returns them. */
   seed(
     entity: string,
@@ -229,6 +236,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const tokens = new Map<string, TokenRecord>();
   const everIssued: string[] = [];
   const ctia = new CtiaStore(clock, pageSize);
+  const conure = new ConureStore(clock, pageSize);
   const automation = new AutomationState({
     now: clock,
     instanceSteps: options.instanceSteps ?? 2,
@@ -241,6 +249,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     ...irohRoutes({ actions: stats.actions }),
     ...ctiaRoutes(ctia),
     ...automationRoutes(automation, pageSize),
+    ...incidentRoutes(conure),
+    ...conureViewRoutes(conure),
+    ...conureWorkRoutes(conure),
   ];
   /** Wake-ups of requests held by the `slow` fault, called on close. */
   const sleepers = new Set<() => void>();
@@ -359,6 +370,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   }
 
   function forbidden(path: string, principal: Principal, required: string[]): Reply {
+    if (path.startsWith(`${CONURE_PREFIX}/`)) return json(403, { message: "Forbidden" });
     if (path.startsWith("/ctia/")) {
       return json(403, {
         message: "Missing capability",
@@ -496,7 +508,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         ? json(400, { error: "bad request", error_description: "malformed path encoding" })
         : allowed.length > 0
           ? json(405, { error: "method not allowed" }, { Allow: allowed.join(", ") })
-          : json(404, { error: "not found" });
+          : path.startsWith(`${CONURE_PREFIX}/`)
+            ? json(404, { message: "Not Found" })
+            : json(404, { error: "not found" });
       send(res, reply, base, path);
       return;
     }
@@ -584,6 +598,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     faults,
     ctia,
     automation,
+    conure,
     seed: (entity, n, make) => ctia.seed(entity, n, make),
     issueToken,
     issuedTokens: () => [...everIssued],
@@ -595,6 +610,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       for (const k of Object.keys(faults) as (keyof FaultSwitches)[]) delete faults[k];
       ctia.clear();
       automation.clear();
+      conure.clear();
     },
     close() {
       closing ??= new Promise<void>((resolve) => {

@@ -197,7 +197,7 @@ describe("token endpoint", () => {
       token_type: "bearer",
       expires_in: 600,
       scope:
-        "inspect:read enrich:read response private-intel casebook ao profile:read integration:read event:read",
+        "inspect:read enrich:read response private-intel casebook ao profile:read integration:read event:read investigation",
     });
     expect(r.headers.get("cache-control")).toBe("no-store");
     expect(r.body.access_token).not.toBe(token);
