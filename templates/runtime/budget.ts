@@ -194,7 +194,6 @@ export function createBudget(o: BudgetOptions): Budget {
   return {
     tokens,
     async acquire(call, signal, maxWaitMs) {
-      const started = now();
       const rule = call.rule;
       const p = call.priority;
       const limit = limits[p === "high" ? 0 : p === "normal" ? 1 : 2];
@@ -202,14 +201,18 @@ export function createBudget(o: BudgetOptions): Budget {
         key,
         windowMs: W,
         limit,
-        low: call.priority === "low",
+        low: p === "low",
         rule: rule && { key: call.op, requests: rule.requests, perMs: rule.perMs },
       };
+      /** When the first wait began: the clock is read only once a call has to wait. */
+      let started: number | undefined;
       for (;;) {
         if (signal?.aborted) throw aborted(signal);
-        let result: TakeResult;
+        let result: TakeResult | Promise<TakeResult>;
         try {
-          result = await store.take(request);
+          result = store.take(request);
+          // The in-memory store answers synchronously: no extra tick on the way of every call.
+          if (result instanceof Promise) result = await result;
         } catch (e) {
           storeFailed(e, "acquire");
           if (failOpen) return;
@@ -217,10 +220,12 @@ export function createBudget(o: BudgetOptions): Budget {
         }
         const [wait, reason, used] = result;
         if (wait <= 0) return;
-        const denied = wait > maxWaitMs - (now() - started);
+        const t = now();
+        started ??= t;
+        const denied = wait > maxWaitMs - (t - started);
         log?.debug("xdr budget", {
           operation: call.op,
-          priority: call.priority,
+          priority: p,
           reason,
           used,
           limit,
@@ -353,6 +358,7 @@ export function memoryStore(now: () => number = Date.now): BudgetStore {
   const add = (w: Window, t: number): void => {
     const times = w.times;
     let i = times.length;
+    if (!i || times[i - 1]! <= t) return void times.push(t);
     // A clock never runs back in practice; keep the order if a test's does.
     while (i > w.head && times[i - 1]! > t) i--;
     times.splice(i, 0, t);
@@ -365,28 +371,33 @@ export function memoryStore(now: () => number = Date.now): BudgetStore {
 
   return {
     take(r) {
+      // Plain branches, no closure: this runs once per request.
       const t = now();
-      let wait = 0;
-      let why: WaitReason = "ok";
-      const worse = (ms: number, reason: WaitReason): void => {
-        if (ms > wait) {
-          wait = ms;
-          why = reason;
-        }
-      };
-      const ruleKey = r.rule && r.key + "\0" + r.rule.key;
-      worse(blocked(r.key, t), "blocked");
-      if (ruleKey) worse(blocked(ruleKey, t), "blocked");
+      const rule = r.rule;
+      const ruleKey = rule && r.key + "\0" + rule.key;
+      let wait = blocked(r.key, t);
+      let why: WaitReason = "blocked";
+      if (ruleKey) wait = Math.max(wait, blocked(ruleKey, t));
       const w = win(r.key);
       const used = prune(w, t - r.windowMs);
-      worse(waitFor(w, used, r.limit, r.windowMs, t), "budget");
+      let ms = waitFor(w, used, r.limit, r.windowMs, t);
+      if (ms > wait) {
+        wait = ms;
+        why = "budget";
+      }
       const p = r.low ? paceOf(r.key, t) : undefined;
-      if (p) worse(p.next - t, "pace");
+      if (p && p.next - t > wait) {
+        wait = p.next - t;
+        why = "pace";
+      }
       let rw: Window | undefined;
       if (ruleKey) {
         rw = win(ruleKey);
-        const { requests, perMs } = r.rule!;
-        worse(waitFor(rw, prune(rw, t - perMs), requests, perMs, t), "rule");
+        ms = waitFor(rw, prune(rw, t - rule.perMs), rule.requests, rule.perMs, t);
+        if (ms > wait) {
+          wait = ms;
+          why = "rule";
+        }
       }
       if (wait > 0) return [wait, why, used];
       add(w, t);
