@@ -119,7 +119,9 @@ export async function explainSpecChange(
 ): Promise<string | undefined> {
   const dir = await mkdtemp(join(tmpdir(), "xdr-codegen-diff-"));
   try {
-    const nextFile = join(dir, `${api.name}-${randomBytes(4).toString("hex")}.json`);
+    // fetch-spec takes JSON only, but an explanation need not: YAML loads too.
+    const ext = /^\s*\{/.test(next.subarray(0, 64).toString("utf8")) ? "json" : "yaml";
+    const nextFile = join(dir, `${api.name}-${randomBytes(4).toString("hex")}.${ext}`);
     await writeFile(nextFile, next);
     const after = await surfaceOf(nextFile, api);
     const state = await readRelease(config).catch(() => undefined);

@@ -1,8 +1,10 @@
 // The SDK-level diff: one old/new fixture pair per change class (test/fixtures/diff/<class>/),
 // the rating of each change for a caller, the semver suggestion and both report formats.
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { apiConfigFor, diffSpecFiles } from "../../generator/diff-command.js";
+import { parseConfig } from "../../generator/config.js";
+import { apiConfigFor, diffSpecFiles, explainSpecChange } from "../../generator/diff-command.js";
 import { makeReport, reportJson, reportMarkdown } from "../../generator/diff-report.js";
 import type { ApiSurface, MethodSurface } from "../../generator/diff-surface.js";
 import {
@@ -230,5 +232,26 @@ describe("report", () => {
       impact: "major",
       breaking: true,
     });
+  });
+});
+
+describe("fetch-spec's explanation", () => {
+  const config = parseConfig(
+    { apis: { things: { spec: join(FIXTURES, "scopes/old.yaml") } } },
+    "none.config.json",
+    FIXTURES,
+  );
+  const api = config.apis[0]!;
+
+  it("compares the fetched bytes with the current file when there is no release state", async () => {
+    const next = readFileSync(join(FIXTURES, "scopes/new.yaml"));
+    const text = await explainSpecChange(config, api, join(FIXTURES, "scopes/old.yaml"), next);
+    expect(text).toMatch(/^## SDK changes: .*scopes\/old\.yaml → the fetched document\n/);
+    expect(text).toContain("- `things.list`: scopes `read` → `read`, `write`");
+  });
+
+  it("never throws: a document it cannot read becomes a note", async () => {
+    const text = await explainSpecChange(config, api, "missing.yaml", Buffer.from("{}"));
+    expect(text).toMatch(/^\(no SDK-level report: .+\)$/);
   });
 });
