@@ -72,7 +72,7 @@ export class ConureStore {
       const incident: Incident = {
         id,
         type: "incident",
-        short_id: id.slice(9, 17),
+        short_id: `INC-${String(this.incidents.size + 1).padStart(4, "0")}`,
         schema_version: "1.3.9",
         revision: 0,
         groups: ["sim-org"],

@@ -1,7 +1,7 @@
 // The xdr-sdk demo: a local XDR simulator, then the generated SDK against it.
 //   npm run demo        (or: node --import tsx test/simulator/demo.ts)
-// Flow: inspect → enrich (verdicts) → response actions → CTIA search with paging → workflow run →
-// typed errors. Exit code 0 on success, 1 on any failure; the simulator is stopped either way.
+// Flow: inspect → enrich (verdicts) → response actions → CTIA search with paging → Conure incident
+// search and one incident's detail view → workflow run → typed errors. Exit code 0 on success, 1 on any failure; the simulator is stopped either way.
 
 import { createXdr, RateLimitError, WorkflowRunError } from "../../generated/src/index.js";
 import {
@@ -69,7 +69,12 @@ async function main(sim: Simulator): Promise<void> {
   const xdr = createXdr({
     clientId: DEFAULT_CLIENT_ID,
     clientSecret: DEFAULT_CLIENT_SECRET,
-    baseUrls: { iroh: sim.url, ctia: sim.url, automation: `${sim.url}/api` },
+    baseUrls: {
+      iroh: sim.url,
+      ctia: sim.url,
+      conure: `${sim.url}/conure`,
+      automation: `${sim.url}/api`,
+    },
   });
 
   heading("1. Inspect: the observables in a text (xdr.iroh.inspect)");
@@ -139,6 +144,27 @@ async function main(sim: Simulator): Promise<void> {
   row("malicious", `${first.totalHits} (totalHits of the first page)`);
   row("iterated", `${count} with for await`);
   note(`${requestsTo(sim, "/ctia/judgement/search") - 1} search requests for the iteration`);
+
+  heading("4b. Incidents: open, high-impact incidents and one summary (xdr.conure)");
+  sim.conure.seedIncidents(12);
+  const open = await xdr.conure.incidents.search({
+    status: "Open",
+    high_impact: true,
+    sort_by: "timestamp:desc",
+    limit: 10,
+  });
+  for (const i of open.items) row(i.short_id, i.severity, i.title);
+  const total = await xdr.conure.incidents.count();
+  note(`${open.items.length} of ${total} incidents are Open with a high impact`);
+  const [top] = open.items;
+  if (top?.id) {
+    const view = await xdr.conure.incidents.summary({ "incident-id": top.id });
+    console.log();
+    row("summary of", top.short_id);
+    row("events", view.event_count);
+    row("sources", view.sources?.join(", "));
+    for (const o of view.observables?.data ?? []) row("observable", `${o.type}:${o.value}`);
+  }
 
   heading("5. Automation: start a workflow and wait for its result (xdr.automation)");
   const run = await xdr.automation.workflows.start(
