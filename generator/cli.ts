@@ -1,21 +1,24 @@
-// `xdr-codegen`: the command line. Parses arguments, builds the config, runs a stage, and turns
-// every failure into one line on stderr and an exit code (0 ok, 1 drift/changed, 2 bad input).
-import { watch as watchFs } from "node:fs";
-import { relative, resolve, dirname } from "node:path";
+// `xdr-codegen`: the command line. Parses arguments, runs the programmatic API (api.ts), and
+// turns every failure into an exit code: 0 ok, 1 drift/changed, 2 bad input (one line naming
+// the file and place), 70 an internal error (a bug: "internal error" and the stack).
+import { readFileSync, watch as watchFs } from "node:fs";
+import { relative, resolve, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
-import { CONFIG_FILE, loadConfig, parseConfig, type ApiConfig, type Config } from "./config.js";
+import { check, checkPackageName, configOf, generate as generateApi } from "./api.js";
+import { CONFIG_FILE, type ApiConfig, type Config } from "./config.js";
 import { BadInputError } from "./errors.js";
-import { fetchSpec, verifySpecAgainstLock } from "./fetch-spec.js";
-import { DEFAULT_TEMPLATES, generate, renderEverything } from "./generate.js";
-import { camelCase } from "./naming.js";
+import { fetchSpec } from "./fetch-spec.js";
+import { DEFAULT_TEMPLATES, generate } from "./generate.js";
 import { diffCommand, explainSpecChange } from "./diff-command.js";
-import { releaseProblems } from "./changelog.js";
-import { MANIFEST_FILE, readTree, recover } from "./write.js";
 
 const out = (line: string) => process.stdout.write(line + "\n");
 const err = (line: string) => process.stderr.write(line + "\n");
 const rel = (path: string) => relative(process.cwd(), path) || ".";
+
+/** Exit code of an unexpected exception (sysexits' EX_SOFTWARE): not the user's fault. */
+export const INTERNAL_ERROR_EXIT = 70;
 
 /** Exit code carried by an error thrown from a command handler. */
 class ExitError extends Error {
@@ -35,24 +38,7 @@ interface CommonArgs {
 async function configFrom(
   args: CommonArgs & { input?: string; name?: string; out?: string },
 ): Promise<Config> {
-  if (args.input === undefined) {
-    if (args.name !== undefined || args.out !== undefined) {
-      throw new ExitError("--name and --out go with --input", 2);
-    }
-    return loadConfig(args.config);
-  }
-  if (!args.name || !args.out) throw new ExitError("--input needs --name NAME and --out DIR", 2);
-  const stem = camelCase(args.name.replace(/^@[^/]+\//, ""));
-  const api = /^[a-z]/.test(stem) ? stem : "api" + stem.replace(/^_/, "");
-  return parseConfig(
-    {
-      output: resolve(args.out),
-      package: { name: args.name, version: "0.0.0", description: `Typed client for ${args.name}` },
-      apis: { [api]: { spec: resolve(args.input) } },
-    },
-    "--input",
-    process.cwd(),
-  );
+  return configOf(args);
 }
 
 function fetcherFor(
@@ -90,57 +76,34 @@ async function runGenerate(
     force?: boolean;
   },
 ) {
+  // The config is read twice (here for the fetcher, in the API): it is small.
   const config = await configFrom(args);
-  await generate({
-    config,
-    only: args.apis?.length ? args.apis : undefined,
-    templatesDir: args.templates && resolve(args.templates),
-    force: args.force,
+  await generateApi({
+    ...args,
     log: out,
     fetchMissingSpec: async (api) =>
-      void (await fetcherFor(config, { offline: args.offline })(api)),
+      void (await fetcherFor(config, { offline: args.offline })(api as ApiConfig)),
   });
 }
 
 async function runCheck(args: CommonArgs) {
   const config = await configFrom(args);
-  await recover(config.output);
-  const problems: string[] = [];
-  for (const api of config.apis) {
-    if (!api.fetch) continue;
-    const verdict = await verifySpecAgainstLock(rel(api.fetch.lock), rel(api.spec));
-    if (!verdict.ok) problems.push(verdict.message);
-  }
-  problems.push(...(await releaseProblems(config)));
-  if (problems.length > 0) throw new ExitError(problems.join("\n"), 1);
-
-  const expected = await renderEverything({
-    config,
-    templatesDir: args.templates && resolve(args.templates),
-  });
-  const actual = await readTree(config.output);
-  if (!actual.has(MANIFEST_FILE)) {
-    out(`specs valid; ${rel(config.output)} not generated yet (run npm run generate)`);
+  const result = await check(args);
+  const output = rel(config.output);
+  if (result.notGenerated) {
+    out(`specs valid; ${output} not generated yet (run npm run generate)`);
     return;
   }
-  const drift: string[] = [];
-  for (const [path, content] of expected) {
-    const bytes = actual.get(path);
-    if (!bytes) drift.push(`missing   ${path}`);
-    else if (!bytes.equals(Buffer.from(content))) drift.push(`differs   ${path}`);
-  }
-  for (const path of actual.keys()) {
-    if (!expected.has(path)) drift.push(`unexpected ${path}`);
-  }
-  if (drift.length > 0) {
-    const shown = drift.slice(0, 20).map((d) => "  " + d);
-    if (drift.length > 20) shown.push(`  … and ${drift.length - 20} more`);
+  if (!result.ok && result.files === 0) throw new ExitError(result.problems.join("\n"), 1);
+  if (!result.ok) {
+    const shown = result.problems.slice(0, 20).map((d) => "  " + d);
+    if (result.problems.length > 20) shown.push(`  … and ${result.problems.length - 20} more`);
     throw new ExitError(
-      `${rel(config.output)} is out of date with the specs or templates (run npm run generate):\n${shown.join("\n")}`,
+      `${output} is out of date with the specs or templates (run npm run generate):\n${shown.join("\n")}`,
       1,
     );
   }
-  out(`specs valid; ${rel(config.output)} is up to date (${expected.size} files)`);
+  out(`specs valid; ${output} is up to date (${result.files} files)`);
 }
 
 async function runWatch(args: CommonArgs & { apis?: string[] }) {
@@ -211,12 +174,26 @@ async function runFetchSpec(
   await fetcherFor(config, { from: args.from, accept: args.accept, offline: args.offline })(api);
 }
 
+/** Bad input and expected failures: their message. Anything else is a bug: say so, with the stack. */
 function messageOf(error: unknown): string {
   if (error instanceof BadInputError || error instanceof ExitError) return error.message;
-  const text = error instanceof Error ? error.message : String(error);
-  return process.env.XDR_CODEGEN_DEBUG && error instanceof Error
-    ? String(error.stack)
-    : `xdr-codegen: ${text}`;
+  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  return `xdr-codegen: internal error (please report it with this output):\n${text}`;
+}
+
+function exitCodeOf(error: unknown): number {
+  if (error instanceof ExitError) return error.code;
+  if (error instanceof BadInputError) return 2;
+  return INTERNAL_ERROR_EXIT;
+}
+
+/** The version in xdr-codegen's package.json (next to dist/ and generator/). */
+function version(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const pkg = JSON.parse(readFileSync(join(here, "..", "package.json"), "utf8")) as {
+    version: string;
+  };
+  return pkg.version;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -297,7 +274,20 @@ export async function main(argv: string[]): Promise<number> {
     .demandCommand(1, "Name a command: generate, check, watch or fetch-spec")
     .strict()
     .help()
-    .version(false)
+    .version(version())
+    .check((args) => {
+      // Before any work: a bad package name must not cost a spec load.
+      if (typeof args.name === "string") {
+        const problem = checkPackageName(args.name);
+        if (problem) {
+          throw new ExitError(
+            `--name ${JSON.stringify(args.name)} is not a valid npm package name: ${problem}`,
+            2,
+          );
+        }
+      }
+      return true;
+    })
     .fail((message, error) => {
       throw error ?? new ExitError(message, 2);
     });
@@ -305,7 +295,7 @@ export async function main(argv: string[]): Promise<number> {
     await parser.parseAsync();
   } catch (error) {
     err(messageOf(error));
-    exitCode = error instanceof ExitError ? error.code : 2;
+    exitCode = exitCodeOf(error);
   }
   return exitCode;
 }

@@ -40,6 +40,13 @@ export interface ApiConfig {
   readonly emptyObjectsAsUnknown: boolean;
   /** Named operations behind `workflows.start(…, { wait: true })`. */
   readonly workflowRun?: { readonly start: string; readonly getInstance: string };
+  /**
+   * `xdr` (the config's `"xdr": true`): names from paths, hosts per region, OAuth2 client
+   * credentials with scope checks. `generic`: a standalone client, named from the spec's
+   * operationIds where they are meaningful, with the spec's servers and security schemes.
+   * Absent: as `xdr`.
+   */
+  readonly style?: "xdr" | "generic";
 }
 
 export interface PackageConfig {
@@ -85,6 +92,14 @@ export async function loadConfig(file: string): Promise<Config> {
   return parseConfig(raw, file, dirname(absFile));
 }
 
+/**
+ * A copy without a prototype: the keys are routes and operationIds from a spec, and a lookup of
+ * `constructor` or `toString` must find nothing rather than `Object.prototype`'s function.
+ */
+function table<T>(record: Record<string, T>): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, record);
+}
+
 /** Validates a parsed config. `file` is for messages; relative paths resolve against `dir`. */
 export function parseConfig(raw: unknown, file: string, dir: string): Config {
   const fail = (path: (string | number)[], reason: string): never => {
@@ -124,14 +139,14 @@ export function parseConfig(raw: unknown, file: string, dir: string): Config {
     if (!/^[a-z][A-Za-z0-9]*$/.test(name))
       fail(path, "API names are letters and digits, starting lower-case");
     const api = obj(value, path);
-    const names = obj(api.names ?? {}, [...path, "names"]);
+    const names = table(obj(api.names ?? {}, [...path, "names"]));
     for (const [key, target] of Object.entries(names)) str(target, [...path, "names", key]);
-    const paging = obj(api.paging ?? {}, [...path, "paging"]);
+    const paging = table(obj(api.paging ?? {}, [...path, "paging"]));
     for (const [key, style] of Object.entries(paging)) {
       if (style !== "ctia" && style !== "links")
         fail([...path, "paging", key], 'expected "ctia" or "links"');
     }
-    const rateLimits = obj(api.rateLimits ?? {}, [...path, "rateLimits"]);
+    const rateLimits = table(obj(api.rateLimits ?? {}, [...path, "rateLimits"]));
     for (const [key, limit] of Object.entries(rateLimits)) {
       const l = obj(limit, [...path, "rateLimits", key]);
       if (!Number.isInteger(l.requests) || !Number.isInteger(l.perMs)) {
@@ -157,6 +172,7 @@ export function parseConfig(raw: unknown, file: string, dir: string): Config {
         mirrors: strings(fetchRaw.mirrors ?? [], [...path, "fetch", "mirrors"]),
       },
       emptyObjectsAsUnknown: api.emptyObjectsAsUnknown === true,
+      style: root.xdr === true ? "xdr" : "generic",
       workflowRun: runRaw && {
         start: str(runRaw.start, [...path, "workflowRun", "start"]),
         getInstance: str(runRaw.getInstance, [...path, "workflowRun", "getInstance"]),

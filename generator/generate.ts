@@ -1,16 +1,17 @@
 // The pipeline: load → model → render → format → compile → write, per API, skipping every API
 // whose inputs hash as they did when its output was written.
 import { readdir, readFile, stat } from "node:fs/promises";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ApiConfig, Config } from "./config.js";
 import { compileFiles } from "./compile.js";
 import { BadInputError } from "./errors.js";
+import { verifySpecAgainstLock } from "./fetch-spec.js";
 import { formatFiles } from "./format.js";
 import { loadSpec } from "./load.js";
 import { buildModel } from "./model.js";
-import { generateTargets } from "./targets/index.js";
 import { changelogFiles, releaseHash, releasedConfig, updateRelease } from "./changelog.js";
+import { generateTargets } from "./targets/index.js";
 import {
   apiView,
   loadTemplates,
@@ -37,6 +38,13 @@ import {
 /** The repository's templates/ folder, found from this module (bundled into dist/ or run from generator/). */
 export const DEFAULT_TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), "..", "templates");
 const RUNTIME_DIR = join(DEFAULT_TEMPLATES, "runtime");
+/**
+ * Hash of the generator's sources, set by scripts/build.mjs in both bundles (the CLI and the
+ * programmatic API), so that either regenerates nothing the other wrote. Unset when the
+ * sources run directly (tests): the module file is hashed instead.
+ */
+declare const XDR_CODEGEN_BUILD: string | undefined;
+
 /** The openapi-fetch range generated packages depend on. */
 const OPENAPI_FETCH_RANGE = "^0.17.0";
 
@@ -68,6 +76,7 @@ const SUMMARY_FIELDS = [
   "createFn",
   "descriptorConst",
   "operationCount",
+  "example",
 ] as const;
 
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
@@ -96,8 +105,10 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 
   const plan: PlannedApi[] = await Promise.all(
     config.apis.map(async (api) => {
-      const recorded = manifest?.apis[api.name];
-      const hash = await apiHash(api, inputs.common, recorded?.files ?? [api.spec]);
+      const recorded =
+        manifest && Object.hasOwn(manifest.apis, api.name) ? manifest.apis[api.name] : undefined;
+      const files = recorded?.files.map((f) => resolve(config.output, f)) ?? [api.spec];
+      const hash = await apiHash(config, api, inputs.common, files);
       const present = recorded !== undefined && (await outputHas(config.output, api.name));
       const fresh = present && recorded.hash === hash;
       const selected = !options.only || options.only.includes(api.name);
@@ -108,7 +119,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const sharedFresh = manifest?.shared === shared;
 
   if (sharedFresh && plan.every((p) => !p.regenerate)) {
-    for (const p of plan) log(line(p.api.name, "unchanged", ""));
+    for (const p of plan) if (isSelected(options, p)) log(line(p.api.name, "unchanged", ""));
     await generateTargets(config, { force: options.force, log });
     log(`nothing to do (${ms(started)})`);
     return { generated: [], unchanged: plan.map((p) => p.api.name) };
@@ -139,6 +150,10 @@ export async function renderEverything(
   return new Map(output.map((f) => [f.path, f.content]));
 }
 
+/** `generate iroh` speaks of iroh only, even when the others are kept as they are. */
+const isSelected = (options: Pick<GenerateOptions, "only">, p: PlannedApi) =>
+  !options.only || options.only.includes(p.api.name);
+
 interface PlannedApi {
   readonly api: ApiConfig;
   /** What the manifest says of the API's current output. */
@@ -152,7 +167,7 @@ interface PlannedApi {
  * compiled JS and declarations, and the new manifest.
  */
 async function renderOutput(
-  options: Pick<GenerateOptions, "config" | "templatesDir" | "fetchMissingSpec">,
+  options: Pick<GenerateOptions, "config" | "templatesDir" | "fetchMissingSpec" | "only">,
   plan: readonly PlannedApi[],
   inputs: InputHashes,
   shared: string,
@@ -160,13 +175,14 @@ async function renderOutput(
 ): Promise<OutputFile[]> {
   const templates = await loadTemplates(DEFAULT_TEMPLATES, options.templatesDir);
   const files: RenderedFile[] = [];
-  const apis: Record<string, ApiManifest> = {};
+  // Keyed by API names, which may be `constructor`: no prototype to find it on.
+  const apis = Object.create(null) as Record<string, ApiManifest>;
   const views: ApiView[] = [];
   for (const p of plan) {
     if (!p.regenerate) {
       apis[p.api.name] = p.recorded!;
       views.push(p.recorded!.summary as unknown as ApiView);
-      log(line(p.api.name, "unchanged", ""));
+      if (isSelected(options, p)) log(line(p.api.name, "unchanged", ""));
       continue;
     }
     const apiStarted = performance.now();
@@ -179,8 +195,9 @@ async function renderOutput(
     files.push(...rendered);
     views.push(view);
     apis[p.api.name] = {
-      hash: await apiHash(p.api, inputs.common, specFiles),
-      files: specFiles,
+      hash: await apiHash(options.config, p.api, inputs.common, specFiles),
+      // Relative to the output folder: a moved or re-cloned checkout writes the same manifest.
+      files: specFiles.map((f) => portable(relative(options.config.output, f))),
       summary: Object.fromEntries(SUMMARY_FIELDS.map((k) => [k, view[k]])),
     };
     log(line(p.api.name, "generated", `${view.operationCount} operations, ${ms(apiStarted)}`));
@@ -208,6 +225,17 @@ async function renderApi(
       );
     }
     await options.fetchMissingSpec(api);
+  }
+  if (api.fetch) {
+    // A downloaded spec is trusted only as its lock describes it.
+    const file = relative(process.cwd(), api.spec) || api.spec;
+    const verdict = await verifySpecAgainstLock(relative(process.cwd(), api.fetch.lock), file);
+    if (!verdict.ok) {
+      const reason = verdict.message.startsWith(file + " ")
+        ? verdict.message.slice(file.length + 1)
+        : verdict.message;
+      throw new BadInputError({ file }, `refusing to generate from it: ${reason}`);
+    }
   }
   const spec = await loadSpec(relative(process.cwd(), api.spec) || api.spec);
   const model = buildModel(spec, api, config.tokenUrls);
@@ -250,7 +278,11 @@ interface InputHashes {
 async function inputHashes(
   options: Pick<GenerateOptions, "templatesDir" | "config">,
 ): Promise<InputHashes> {
-  const parts: string[] = [await hashFile(fileURLToPath(import.meta.url)), options.config.format];
+  const generator =
+    typeof XDR_CODEGEN_BUILD === "string"
+      ? XDR_CODEGEN_BUILD
+      : sha256(await readFile(fileURLToPath(import.meta.url)));
+  const parts: string[] = [generator, options.config.format];
   parts.push(await releaseHash(options.config));
   for (const dir of [DEFAULT_TEMPLATES, options.templatesDir]) {
     if (dir) parts.push(await hashTree(dir));
@@ -268,19 +300,36 @@ function sharedHash(config: Config, inputs: InputHashes): string {
   );
 }
 
+/** `/`-separated, as the manifest writes paths on every system. */
+const portable = (path: string) => path.split(sep).join("/");
+
+/**
+ * The API's config section and spec files, with every path relative to the output folder: the
+ * hash is the same in any checkout of the same project.
+ */
 async function apiHash(
+  config: Config,
   api: ApiConfig,
   common: string,
   specFiles: readonly string[],
 ): Promise<string> {
-  const files = await Promise.all([...new Set([api.spec, ...specFiles])].sort().map(hashFile));
-  return sha256(common, JSON.stringify(api), ...files);
+  const rel = (path: string) => portable(relative(config.output, path));
+  const files = await Promise.all(
+    [...new Set([api.spec, ...specFiles])].sort().map((f) => hashFile(f, rel(f))),
+  );
+  const section = {
+    ...api,
+    spec: rel(api.spec),
+    fetch: api.fetch && { ...api.fetch, lock: rel(api.fetch.lock) },
+  };
+  return sha256(common, JSON.stringify(section), ...files);
 }
 
-async function hashFile(path: string): Promise<string> {
+/** A file's bytes under the name it is hashed with (a relative path, never an absolute one). */
+async function hashFile(path: string, label: string): Promise<string> {
   return readFile(path).then(
-    (bytes) => sha256(path, bytes),
-    () => sha256(path, "missing"),
+    (bytes) => sha256(label, bytes),
+    () => sha256(label, "missing"),
   );
 }
 
@@ -290,7 +339,7 @@ async function hashTree(dir: string): Promise<string> {
     .filter((e) => e.isFile())
     .map((e) => join(e.parentPath, e.name))
     .sort();
-  return sha256(...(await Promise.all(files.map((f) => hashFile(f)))));
+  return sha256(...(await Promise.all(files.map((f) => hashFile(f, portable(relative(dir, f)))))));
 }
 
 async function outputHas(outDir: string, api: string): Promise<boolean> {

@@ -2,6 +2,7 @@
 // external $refs into one document. Input: a path. Output: `LoadedSpec`. Every problem becomes a
 // `BadInputError` naming the file, the JSON pointer and, where known, the line.
 import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { BadInputError, toPointer, type Place } from "./errors.js";
 
@@ -23,7 +24,11 @@ export interface LoadedSpec {
 
 // Rules beyond Redocly's "minimal" set that the generator depends on: ambiguous operation ids
 // would collide in the types, and an undeclared path parameter cannot be typed.
-const EXTRA_RULES = {
+// `struct` is the validator's structural check of every object against the OpenAPI schema
+// (`type: strin`, `in: bdy`, a string where an object belongs); see `isFatal` for which of its
+// findings stop generation.
+const RULES = {
+  struct: "error",
   "operation-operationId-unique": "error",
   "path-parameters-defined": "error",
   "no-unresolved-refs": "error",
@@ -33,9 +38,9 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
   const absPath = resolve(file);
   const text = await readText(file, absPath);
   const parsed = await parseText(file, absPath, text);
-  const openapiVersion = checkVersion(file, parsed);
 
   const redocly = await import("@redocly/openapi-core");
+  guardRedoclyTypes();
   const source = new redocly.Source(absPath, text);
   const placeOf = (pointer: string, inFile = absPath): Place => {
     if (inFile !== absPath) return { file: inFile, pointer };
@@ -47,7 +52,9 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
     }
   };
 
-  const config = await redocly.createConfig({ rules: EXTRA_RULES }, { extends: ["minimal"] });
+  const openapiVersion = checkVersion(file, parsed, text, placeOf);
+
+  const config = await redocly.createConfig({ rules: RULES });
   const resolver = new redocly.BaseResolver(config.resolve);
   const document = { source, parsed };
   const problems = await redocly.lintDocument({
@@ -126,7 +133,12 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
   return { line: before.split("\n").length, column: before.length - before.lastIndexOf("\n") };
 }
 
-function checkVersion(file: string, parsed: unknown): "3.0" | "3.1" {
+function checkVersion(
+  file: string,
+  parsed: unknown,
+  text: string,
+  placeOf: (pointer: string) => Place,
+): "3.0" | "3.1" {
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new BadInputError(
       { file },
@@ -134,26 +146,87 @@ function checkVersion(file: string, parsed: unknown): "3.0" | "3.1" {
     );
   }
   const doc = parsed as Record<string, unknown>;
-  if ("swagger" in doc) {
+  if (Object.hasOwn(doc, "swagger")) {
+    const place = placeOf(toPointer(["swagger"]));
     throw new BadInputError(
-      { file, pointer: toPointer(["swagger"]) },
-      `Swagger ${String(doc.swagger)} is not supported: convert it to OpenAPI 3 first ` +
+      place,
+      `Swagger ${scalarText(doc.swagger, text, place)} is not supported: convert it to OpenAPI 3 first ` +
         "(for instance `npx swagger2openapi in.json -o out.yaml`)",
     );
   }
-  if (!("openapi" in doc)) {
+  if (!Object.hasOwn(doc, "openapi")) {
     throw new BadInputError(
       { file },
       "not an OpenAPI document: the top-level `openapi` field is missing",
     );
   }
-  const version = String(doc.openapi);
+  const place = placeOf(toPointer(["openapi"]));
+  const version = scalarText(doc.openapi, text, place);
+  if (typeof doc.openapi !== "string") {
+    throw new BadInputError(
+      place,
+      `the \`openapi\` field must be a string such as "3.1.0", not ${version} (quote it in YAML)`,
+    );
+  }
   if (/^3\.0\.\d+$/.test(version)) return "3.0";
   if (/^3\.1\.\d+$/.test(version)) return "3.1";
   throw new BadInputError(
-    { file, pointer: toPointer(["openapi"]) },
+    place,
     `unsupported OpenAPI version "${version}": xdr-codegen reads 3.0.x and 3.1.x`,
   );
+}
+
+/**
+ * A scalar as the file spells it: YAML reads `swagger: 2.0` as the number 2, which the user
+ * never wrote. Falls back to the parsed value where the place is not known.
+ */
+function scalarText(value: unknown, text: string, place: Place): string {
+  if (typeof value === "string") return value;
+  if (place.line !== undefined && place.column !== undefined) {
+    const line = text.split(/\r?\n/)[place.line - 1] ?? "";
+    const raw = /^[^\s,#}\]]+/.exec(line.slice(place.column - 1))?.[0];
+    if (raw && Number(raw.replace(/^["']|["']$/g, "")) === value) {
+      return raw.replace(/^["']|["']$/g, "");
+    }
+  }
+  return typeof value === "number" && Number.isInteger(value) ? value.toFixed(1) : String(value);
+}
+
+let redoclyGuarded = false;
+
+/**
+ * Redocly looks up every key of a map (component names, property names) in plain objects of
+ * its type tree, so a schema named `hasOwnProperty` or a property named `valueOf` finds
+ * `Object.prototype`'s function and crashes the linter and the bundler ("Cannot convert
+ * undefined or null to object"). Its type trees are built by `normalizeTypes`, called through
+ * the module's exports: giving every `properties` table a null prototype makes such a name an
+ * ordinary key.
+ */
+function guardRedoclyTypes(): void {
+  if (redoclyGuarded) return;
+  redoclyGuarded = true;
+  const require = createRequire(import.meta.url);
+  const types = require("@redocly/openapi-core/lib/types/index.js") as {
+    normalizeTypes: (...args: unknown[]) => Record<string, unknown>;
+  };
+  const original = types.normalizeTypes;
+  types.normalizeTypes = (...args: unknown[]) => {
+    const normalized = original(...args);
+    const seen = new Set<unknown>();
+    const visit = (type: unknown) => {
+      if (!type || typeof type !== "object" || seen.has(type)) return;
+      seen.add(type);
+      const t = type as { properties?: object; items?: unknown; additionalProperties?: unknown };
+      if (t.properties && typeof t.properties === "object") {
+        Object.setPrototypeOf(t.properties, null);
+        for (const value of Object.values(t.properties)) visit(value);
+      }
+      visit(t.items);
+      visit(t.additionalProperties);
+    };
+    for (const type of Object.values(normalized)) visit(type);
+    return normalized;
+  };
 }
 
 interface Problem {
@@ -163,8 +236,26 @@ interface Problem {
   location?: { pointer?: string; source?: { absoluteRef?: string } }[];
 }
 
+/**
+ * Whether a finding stops generation. Everything but `struct` is fatal. Of `struct`'s findings,
+ * those that change what the generated types say are (a value outside its enum such as
+ * `type: strin`, a value of the wrong kind, a missing required field), but not those that real
+ * specs commit harmlessly and other generators ignore too: an unknown field, `nullable` without
+ * `type`, anything under an `x-` extension, a missing `description`.
+ */
+function isFatal(problem: Problem): boolean {
+  if (problem.severity !== "error") return false;
+  if (problem.ruleId !== "struct") return true;
+  const pointer = problem.location?.[0]?.pointer ?? "";
+  if (/\/x-/.test(pointer)) return false;
+  const m = problem.message;
+  if (/is not expected here|must be defined when the `\w+` field is used/.test(m)) return false;
+  if (/The field `description` must be present/.test(m)) return false;
+  return true;
+}
+
 function throwFirstError(problems: readonly Problem[], placeOf: (p: string, f?: string) => Place) {
-  const problem = problems.find((p) => p.severity === "error");
+  const problem = problems.find(isFatal);
   if (!problem) return;
   const location = problem.location?.[0];
   const place = placeOf(location?.pointer ?? "#/", location?.source?.absoluteRef);

@@ -12,6 +12,12 @@ import {
   pathShape,
   RESERVED_MEMBERS,
 } from "./naming.js";
+import { safeBinding, specNames } from "./naming-spec.js";
+import { resolveRef } from "./ref.js";
+import { authSchemes, operationAuth, type AuthScheme, type SchemeDoc } from "./security.js";
+import { defaultBaseUrl, expandServer, serverDocs, type ServerDoc } from "./servers.js";
+
+export { resolveRef };
 
 export type ArgStyle = "none" | "flat" | "body" | "split";
 export type BodyEncoding = "json" | "form" | "multipart" | "text" | "binary";
@@ -44,6 +50,8 @@ export interface OperationModel {
   rateLimit?: RateLimit;
   /** JSON pointer of the operation in the spec, for messages. */
   pointer: string;
+  /** Why the name differs from what the spec suggests (a reserved word), for the docs. */
+  nameNote?: string;
 }
 
 export interface GroupModel {
@@ -65,14 +73,29 @@ export interface ApiModel {
   root: GroupModel;
   /** Names of the operations behind `start(…, { wait: true })`, if configured. */
   workflowRun?: { start: OperationModel; getInstance: OperationModel };
+  /**
+   * A standalone client (`style: "generic"`): no regions, no scope checks; its base URL, the
+   * servers and variables the spec lists, and its auth schemes. Absent for XDR APIs.
+   */
+  generic?: {
+    baseUrl: string;
+    servers: ServerDoc[];
+    auth: AuthScheme[];
+    schemes: SchemeDoc[];
+  };
 }
 
 type Json = Record<string, unknown>;
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
 
+/** A config table entry: own keys only (an operationId `constructor` finds nothing). */
+const own = <T>(table: Readonly<Record<string, T>>, key: string): T | undefined =>
+  Object.hasOwn(table, key) ? table[key] : undefined;
+
 export function buildModel(spec: LoadedSpec, api: ApiConfig, tokenUrls?: RegionMap): ApiModel {
   const doc = spec.document;
+  const generic = api.style === "generic";
   const fail = (pointer: string, reason: string): never => {
     throw new BadInputError(spec.place(pointer), reason);
   };
@@ -82,11 +105,13 @@ export function buildModel(spec: LoadedSpec, api: ApiConfig, tokenUrls?: RegionM
     explicitName?: string;
     derivedName: string;
     version?: string;
+    tags: string[];
+    security: unknown;
   })[] = [];
   for (const [path, itemRaw] of Object.entries(doc.paths)) {
     const item = deref<Json>(itemRaw);
     for (const method of HTTP_METHODS) {
-      if (!(method in item)) continue;
+      if (!Object.hasOwn(item, method)) continue;
       const pointer = toPointer(["paths", path, method]);
       const op = deref<Json>(item[method]);
       const key = `${method.toUpperCase()} ${path}`;
@@ -114,18 +139,20 @@ export function buildModel(spec: LoadedSpec, api: ApiConfig, tokenUrls?: RegionM
       const argsOptional = args !== "none" && !anyRequiredParam && !bodyNeedsInput;
 
       const explicitName =
-        api.names[key] ??
-        (operationId !== undefined ? api.names[operationId] : undefined) ??
+        own(api.names, key) ??
+        (operationId !== undefined ? own(api.names, operationId) : undefined) ??
         (typeof op["x-xdr-name"] === "string" ? (op["x-xdr-name"] as string) : undefined);
-      const security = (op.security ?? doc.security) as Json[] | undefined;
-      const { scopes, auth } = securityOf(security, doc, api);
+      const security = Object.hasOwn(op, "security") ? op.security : doc.security;
+      const { scopes, auth } = securityOf(security as Json[] | undefined, doc, api);
       const paging =
-        api.paging[key] ??
+        own(api.paging, key) ??
         (op["x-xdr-pagination"] as "ctia" | "links" | undefined) ??
-        detectLinksPaging(op, queryParams, deref);
+        (generic ? undefined : detectLinksPaging(op, queryParams, deref));
 
       raw.push({
         explicitName,
+        tags: Array.isArray(op.tags) ? op.tags.filter((t) => typeof t === "string") : [],
+        security,
         derivedName: deriveName(method, path),
         version: pathShape(path).version,
         method: method.toUpperCase(),
@@ -141,14 +168,15 @@ export function buildModel(spec: LoadedSpec, api: ApiConfig, tokenUrls?: RegionM
         argsOptional,
         body: body?.encoding,
         response: responseEncoding(op, deref),
+        // Scope checks are an XDR behaviour: a standalone client documents scopes only.
         scopes,
-        auth,
+        auth: generic ? operationAuth(doc, security) : auth,
         safe:
           SAFE_METHODS.has(method.toUpperCase()) ||
           op["x-xdr-safe"] === true ||
           api.safe.includes(key),
         paging,
-        rateLimit: api.rateLimits[key] ?? (op["x-xdr-rate-limit"] as RateLimit | undefined),
+        rateLimit: own(api.rateLimits, key) ?? (op["x-xdr-rate-limit"] as RateLimit | undefined),
         pointer,
       });
     }
@@ -156,9 +184,26 @@ export function buildModel(spec: LoadedSpec, api: ApiConfig, tokenUrls?: RegionM
 
   // Derived names may collide (one resource under /v1 and /v1.1); explicit ones may not.
   const derived = raw.filter((r) => r.explicitName === undefined);
-  const settled = disambiguate(
-    derived.map((r) => ({ name: r.derivedName, version: r.version, operationId: r.operationId })),
-  );
+  const fromSpec = generic
+    ? specNames(
+        derived.map((r) => ({
+          method: r.method,
+          path: r.path,
+          operationId: r.operationId,
+          tags: r.tags,
+        })),
+        raw.flatMap((r) => (r.explicitName === undefined ? [] : [r.explicitName])),
+      )
+    : undefined;
+  const settled =
+    fromSpec?.names ??
+    disambiguate(
+      derived.map((r) => ({
+        name: r.derivedName,
+        version: r.version,
+        operationId: r.operationId,
+      })),
+    );
   const finalName = new Map(derived.map((r, i) => [r, settled[i]!]));
   const seen = new Map<string, string>();
   const operations: OperationModel[] = raw.map((r) => {
@@ -180,14 +225,16 @@ export function buildModel(spec: LoadedSpec, api: ApiConfig, tokenUrls?: RegionM
       );
     }
     seen.set(name, `${r.method} ${r.path}`);
-    const { explicitName: _e, derivedName: _d, version: _v, ...rest } = r;
+    const { explicitName: _e, derivedName: _d, version: _v, tags: _t, security: _s, ...rest } = r;
     return {
       ...rest,
       name,
-      constName: camelCase(segments.join(" ")),
+      constName: safeBinding(camelCase(segments.join(" "))),
       methodName: segments[segments.length - 1]!,
+      nameNote: r.explicitName === undefined ? fromSpec?.notes.get(name) : undefined,
     };
   });
+  if (generic) separateConstNames(operations);
   checkUniqueConstNames(operations, fail);
   operations.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
@@ -198,10 +245,21 @@ export function buildModel(spec: LoadedSpec, api: ApiConfig, tokenUrls?: RegionM
     version: text(info.version) ?? "",
     description: text(info.description),
     servers: serversOf(doc, api),
-    tokenUrls: tokenUrls ?? tokenUrlOf(doc),
+    tokenUrls: generic ? undefined : (tokenUrls ?? tokenUrlOf(doc)),
     operations,
     root: groupTree(operations, fail),
   };
+  if (generic) {
+    const servers = serverDocs(doc);
+    const baseUrl = (api.servers?.us ?? defaultBaseUrl(servers)).replace(/\/+$/, "");
+    const { auth, docs } = authSchemes(
+      doc,
+      raw.map((r) => r.security),
+      baseUrl,
+    );
+    model.generic = { baseUrl, servers, auth, schemes: docs };
+    model.servers = { us: baseUrl, eu: baseUrl, apjc: baseUrl };
+  }
   if (api.workflowRun) {
     const find = (name: string, field: string) =>
       operations.find((o) => o.name === name) ??
@@ -212,19 +270,6 @@ export function buildModel(spec: LoadedSpec, api: ApiConfig, tokenUrls?: RegionM
     };
   }
   return model;
-}
-
-/** Follows local `#/…` references (the document is bundled, so no others remain). */
-export function resolveRef(doc: Json, value: unknown, depth = 0): unknown {
-  if (!value || typeof value !== "object" || !("$ref" in value)) return value;
-  const ref = (value as { $ref: unknown }).$ref;
-  if (typeof ref !== "string" || !ref.startsWith("#/") || depth > 32) return value;
-  let target: unknown = doc;
-  for (const raw of ref.slice(2).split("/")) {
-    const key = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
-    target = target && typeof target === "object" ? (target as Json)[key] : undefined;
-  }
-  return resolveRef(doc, target, depth + 1);
 }
 
 interface Parameter {
@@ -357,7 +402,8 @@ function securityOf(
 ): { scopes: string[]; auth: boolean } {
   const schemes = ((doc.components as Json | undefined)?.securitySchemes ?? {}) as Json;
   const bearerLike = (name: string) => {
-    const s = resolveRef(doc, schemes[name]) as Json | undefined;
+    const s = resolveRef(doc, Object.hasOwn(schemes, name) ? schemes[name] : undefined) as
+      Json | undefined;
     return (
       s?.type === "oauth2" ||
       s?.type === "openIdConnect" ||
@@ -409,14 +455,6 @@ function serversOf(doc: Json, api: ApiConfig): RegionMap {
   return result;
 }
 
-/** Substitutes server variables with their defaults: `https://x/{basePath}` → `https://x/api`. */
-function expandServer(server: Json): string {
-  const variables = (server.variables ?? {}) as Record<string, Json>;
-  return String(server.url ?? "").replace(/\{([^}]+)\}/g, (whole, name: string) =>
-    variables[name]?.default !== undefined ? String(variables[name].default) : whole,
-  );
-}
-
 function tokenUrlOf(doc: Json): RegionMap | undefined {
   const schemes = ((doc.components as Json | undefined)?.securitySchemes ?? {}) as Json;
   for (const raw of Object.values(schemes)) {
@@ -427,6 +465,21 @@ function tokenUrlOf(doc: Json): RegionMap | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * Two names may print as one descriptor identifier (`a.bC` and `aB.c` are both `aBC`); in a
+ * standalone package the later one gets a number, as only the descriptor export, not the
+ * method, carries it.
+ */
+function separateConstNames(ops: OperationModel[]) {
+  const seen = new Set<string>();
+  for (const op of ops) {
+    let name = op.constName;
+    for (let n = 2; seen.has(name); n++) name = `${op.constName}_${n}`;
+    op.constName = name;
+    seen.add(name);
+  }
 }
 
 function checkUniqueConstNames(

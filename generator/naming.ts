@@ -13,6 +13,9 @@ export const RESERVED_MEMBERS = new Set([
   "toString",
   "valueOf",
   "hasOwnProperty",
+  "isPrototypeOf",
+  "propertyIsEnumerable",
+  "toLocaleString",
 ]);
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;

@@ -14,6 +14,7 @@ import {
   tsString,
 } from "./escape.js";
 import type { ApiModel, GroupModel, OperationModel } from "./model.js";
+import type { SchemeDoc } from "./security.js";
 import { typeStem } from "./naming.js";
 
 export interface RenderedFile {
@@ -167,6 +168,8 @@ interface OperationView {
   name: string;
   constName: string;
   methodName: string;
+  /** The method's key in a type literal: `"new"` (bare, it would declare a constructor). */
+  memberKey: string;
   /** JSDoc block for the descriptor and for the client method. */
   descriptorDoc: string;
   methodDoc: string;
@@ -191,6 +194,8 @@ interface OperationView {
 
 interface GroupView {
   name: string;
+  /** The group's key in a type literal. */
+  memberKey: string;
   operations: OperationView[];
   groups: GroupView[];
 }
@@ -217,6 +222,28 @@ export interface ApiView {
   regions: { region: string; mdUrl: string }[];
   mdTokenUrl: string;
   operationCount: number;
+  /** Options type of the create function: `XdrOptions` (regions) or `ClientOptions`. */
+  clientOptionsType: string;
+  /** The JSDoc line above the descriptor. */
+  descriptorComment: string;
+  /** The `@example` of the create function: `createPetsClient({ baseUrl, accessToken })`. */
+  example: string;
+  /** Standalone clients: what the README says of servers and auth. */
+  generic?: GenericView;
+  anyScopes: boolean;
+}
+
+interface GenericView {
+  mdBaseUrl: string;
+  servers: {
+    mdUrl: string;
+    mdTemplate: string;
+    mdDescription: string;
+    variables: { mdName: string; mdDefault: string; mdValues: string; mdDescription: string }[];
+  }[];
+  auth: { mdNote: string }[];
+  /** Option names the auth schemes use (`accessToken`, `apiKey`…), for the README example. */
+  exampleOptions: string;
 }
 
 const TYPE_HELPER = {
@@ -225,6 +252,11 @@ const TYPE_HELPER = {
   body: "BodyArg",
   split: "SplitArgs",
 } as const;
+
+/** A member name as a type literal may hold it: `new` alone would declare a constructor. */
+function memberKey(name: string): string {
+  return name === "new" || !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? tsString(name) : name;
+}
 
 function operationView(api: ApiModel, op: OperationModel): OperationView {
   const target = `paths[${tsString(op.path)}][${tsString(op.method.toLowerCase())}]`;
@@ -241,7 +273,7 @@ function operationView(api: ApiModel, op: OperationModel): OperationView {
   if (op.headerParams.length) descriptor.headerParams = op.headerParams;
   if (op.body) descriptor.body = op.body;
   if (op.response !== "json") descriptor.response = op.response;
-  if (op.scopes.length) descriptor.scopes = op.scopes;
+  if (op.scopes.length && !api.generic) descriptor.scopes = op.scopes;
   if (!op.auth) descriptor.auth = false;
   if (op.safe) descriptor.safe = true;
   if (op.paging) descriptor.paging = op.paging;
@@ -252,19 +284,24 @@ function operationView(api: ApiModel, op: OperationModel): OperationView {
     ? ` — scope ${op.scopes.join(", ")}`
     : op.auth
       ? ""
-      : " — no token";
+      : api.generic
+        ? " — no credentials"
+        : " — no token";
   const notes = [
     op.paging ? `paged (${op.paging === "ctia" ? "X-Next / search_after" : "start / limit"})` : "",
     op.safe && op.method === "POST" ? "retried (read-only)" : "",
     op.deprecated ? "deprecated" : "",
+    op.nameNote ? mdInline(op.nameNote) : "",
   ].filter(Boolean);
   const tags = [`\`${route}\`${scopeNote}`];
+  if (op.nameNote) tags.push(op.nameNote);
   if (op.deprecated) tags.push("@deprecated");
   const waitable = api.workflowRun?.start === op;
   return {
     name: op.name,
     constName: op.constName,
     methodName: op.methodName,
+    memberKey: memberKey(op.methodName),
     descriptorDoc: jsDoc([op.summary ?? op.name, `\`${route}\``]),
     methodDoc: jsDoc([
       op.summary,
@@ -281,14 +318,16 @@ function operationView(api: ApiModel, op: OperationModel): OperationView {
         : "RequestOptions",
     paginated: op.paging !== undefined,
     waitable,
-    mdName: mdCode(`${api.name}.${op.name}`),
+    mdName: mdCode(api.generic ? op.name : `${api.name}.${op.name}`),
     mdMethod: op.method,
     mdPath: mdCode(op.path),
     mdScopes: op.scopes.length
       ? op.scopes.map(mdCode).join(", ")
       : op.auth
         ? "—"
-        : "none (no token)",
+        : api.generic
+          ? "none (no credentials)"
+          : "none (no token)",
     mdSummary: mdInline(op.summary),
     mdNotes: notes.join(", "),
   };
@@ -297,6 +336,7 @@ function operationView(api: ApiModel, op: OperationModel): OperationView {
 function groupView(group: GroupModel, views: Map<OperationModel, OperationView>): GroupView {
   return {
     name: group.name,
+    memberKey: memberKey(group.name),
     operations: group.operations.map((o) => views.get(o)!),
     groups: group.groups.map((g) => groupView(g, views)),
   };
@@ -305,7 +345,9 @@ function groupView(group: GroupModel, views: Map<OperationModel, OperationView>)
 export function apiView(api: ApiModel): ApiView {
   const stem = typeStem(api.name);
   const views = new Map(api.operations.map((op) => [op, operationView(api, op)]));
-  const descriptor = { name: api.name, servers: api.servers, tokenUrls: api.tokenUrls };
+  const descriptor: Record<string, unknown> = api.generic
+    ? { name: api.name, servers: api.servers, auth: api.generic.auth }
+    : { name: api.name, servers: api.servers, tokenUrls: api.tokenUrls };
   return {
     name: api.name,
     stem,
@@ -330,6 +372,64 @@ export function apiView(api: ApiModel): ApiView {
     regions: Object.entries(api.servers).map(([region, url]) => ({ region, mdUrl: mdCode(url) })),
     mdTokenUrl: api.tokenUrls ? mdCode(api.tokenUrls.us) : "—",
     operationCount: api.operations.length,
+    clientOptionsType: api.generic ? "ClientOptions" : "XdrOptions",
+    descriptorComment: api.generic
+      ? `/** Where the ${commentInline(api.title)} API is and how it authenticates. */`
+      : `/** Hosts of the ${commentInline(api.title)} API per region, and where its tokens come from. */`,
+    example: api.generic
+      ? `const ${api.name} = create${stem}Client({ ${exampleOptions(api)} });`
+      : `const ${api.name} = create${stem}Client({ clientId, clientSecret, region: "eu" });`,
+    generic: api.generic && genericView(api),
+    anyScopes: api.operations.some((o) => o.scopes.length > 0),
+  };
+}
+
+/** Options a caller of a standalone client passes: the base URL if needed, then credentials. */
+function exampleOptions(api: ApiModel): string {
+  const generic = api.generic!;
+  const parts = generic.baseUrl === "" ? ['baseUrl: "https://api.example.com"'] : [];
+  const first = generic.auth[0];
+  if (first?.type === "oauth2") parts.push("clientId", "clientSecret");
+  else if (first?.type === "bearer") parts.push("accessToken");
+  else if (first?.type === "basic") parts.push("username", "password");
+  else if (first?.type === "apiKey") parts.push("apiKey");
+  return parts.join(", ");
+}
+
+/** What to pass for one security scheme, as a Markdown list item. */
+function authNote({ key, auth, kind }: SchemeDoc): string {
+  const name = mdCode(key);
+  if (!auth)
+    return `${name} (${mdInline(kind)}): not supported; pass the credentials in \`headers\``;
+  switch (auth.type) {
+    case "bearer":
+      return `${name}: \`accessToken\`, a string or a function returning one (or a promise of one), sent as \`Authorization: Bearer …\``;
+    case "basic":
+      return `${name}: \`username\` and \`password\` (HTTP basic)`;
+    case "apiKey":
+      return `${name}: \`apiKey\`, sent in the ${auth.in} ${mdCode(auth.name)}`;
+    case "oauth2":
+      return `${name}: \`clientId\` and \`clientSecret\` (OAuth2 client credentials, token URL ${mdCode(auth.tokenUrl)}), or a ready \`accessToken\``;
+  }
+}
+
+function genericView(api: ApiModel): GenericView {
+  const generic = api.generic!;
+  return {
+    mdBaseUrl: generic.baseUrl ? mdCode(generic.baseUrl) : "",
+    servers: generic.servers.map((s) => ({
+      mdUrl: mdCode(s.url),
+      mdTemplate: s.template !== s.url ? mdCode(s.template) : "",
+      mdDescription: mdInline(s.description),
+      variables: s.variables.map((v) => ({
+        mdName: mdCode(v.name),
+        mdDefault: mdCode(v.default),
+        mdValues: v.values ? v.values.map(mdCode).join(", ") : "any",
+        mdDescription: mdInline(v.description),
+      })),
+    })),
+    auth: generic.schemes.map((s) => ({ mdNote: authNote(s) })),
+    exampleOptions: exampleOptions(api),
   };
 }
 
@@ -363,6 +463,7 @@ export interface PackageView {
   name: string;
   version: string;
   description: string;
+  mdDescription: string;
   xdr: boolean;
   apis: ApiView[];
   exportsJson: string;
@@ -401,6 +502,7 @@ export function packageView(
     name: config.package.name,
     version: config.package.version,
     description: config.package.description,
+    mdDescription: mdInline(config.package.description),
     xdr: config.xdr,
     apis,
     // Indented to sit at the second level of package.json.hbs.

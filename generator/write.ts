@@ -17,7 +17,7 @@ export interface ApiSummary {
 export interface ApiManifest {
   /** Hash of every input: spec files, config section, templates, runtime, generator. */
   readonly hash: string;
-  /** Absolute paths of the spec files read, hashed again on the next run. */
+  /** The spec files read, relative to the output folder, hashed again on the next run. */
   readonly files: readonly string[];
   readonly summary: ApiSummary;
 }

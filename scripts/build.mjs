@@ -1,10 +1,14 @@
-// Bundles the generator (generator/*.ts) into dist/xdr-codegen.js with esbuild.
+// Bundles the generator (generator/*.ts) with esbuild: dist/xdr-codegen.js (the CLI) and
+// dist/index.js (the programmatic API, `import { generate, check } from "xdr-codegen"`), with
+// the API's declarations (dist/*.d.ts, printed file by file: its exports are all annotated).
 // Runs from `npm ci` (prepare) and, with --if-stale, before every npm script that uses the CLI,
 // so a fresh clone needs no manual build step and an edit to generator/ is never run stale.
+import { createHash } from "node:crypto";
 import { build } from "esbuild";
-import { readdirSync, statSync, existsSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import ts from "typescript";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const outfile = join(root, "dist", "xdr-codegen.js");
@@ -22,15 +26,58 @@ if (process.argv.includes("--if-stale") && existsSync(outfile)) {
   if (statSync(outfile).mtimeMs >= newestSourceMtime()) process.exit(0);
 }
 
-await build({
-  entryPoints: [join(root, "generator", "cli.ts")],
-  outfile,
+/** The generator's sources, hashed by name and content: both bundles record the same value. */
+function sourceHash() {
+  const hash = createHash("sha256");
+  const names = readdirSync(join(root, "generator"), { recursive: true })
+    .map(String)
+    .filter((n) => n.endsWith(".ts"))
+    .sort();
+  for (const name of names) {
+    hash.update(name.split("\\").join("/")).update("\0");
+    hash.update(readFileSync(join(root, "generator", name))).update("\0");
+  }
+  return hash.digest("hex");
+}
+
+const common = {
   bundle: true,
   platform: "node",
   format: "esm",
   target: "node20",
   packages: "external",
   sourcemap: "linked",
-  banner: { js: "#!/usr/bin/env node" },
   logLevel: "warning",
+  define: { XDR_CODEGEN_BUILD: JSON.stringify(sourceHash()) },
+};
+
+// The API first: the CLI's mtime is what --if-stale compares, so it is written last.
+await build({
+  ...common,
+  entryPoints: [join(root, "generator", "index.ts")],
+  outfile: join(root, "dist", "index.js"),
+});
+mkdirSync(join(root, "dist"), { recursive: true });
+for (const name of ["index", "api", "errors", "config"]) {
+  const result = ts.transpileDeclaration(
+    readFileSync(join(root, "generator", `${name}.ts`), "utf8"),
+    {
+      fileName: `${name}.ts`,
+      reportDiagnostics: true,
+      compilerOptions: { isolatedDeclarations: true, declaration: true, strict: true },
+    },
+  );
+  const problem = result.diagnostics?.[0];
+  if (problem) {
+    throw new Error(
+      `generator/${name}.ts: ${ts.flattenDiagnosticMessageText(problem.messageText, "\n")}`,
+    );
+  }
+  writeFileSync(join(root, "dist", `${name}.d.ts`), result.outputText);
+}
+await build({
+  ...common,
+  entryPoints: [join(root, "generator", "cli.ts")],
+  outfile,
+  banner: { js: "#!/usr/bin/env node" },
 });

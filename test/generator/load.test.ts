@@ -69,7 +69,75 @@ describe("loadSpec rejects bad input with one message naming file and place", ()
         name: "swagger.json",
         text: '{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {}}',
         want: (f) =>
-          `${f} (#/swagger): Swagger 2.0 is not supported: convert it to OpenAPI 3 first (for instance \`npx swagger2openapi in.json -o out.yaml\`)`,
+          `${f}:1:13 (#/swagger): Swagger 2.0 is not supported: convert it to OpenAPI 3 first (for instance \`npx swagger2openapi in.json -o out.yaml\`)`,
+      },
+    ],
+    [
+      "Swagger 2.0 in YAML, where 2.0 reads as a number",
+      {
+        name: "swagger.yaml",
+        text: "info: { title: t, version: '1' }\nswagger: 2.0\npaths: {}\n",
+        want: (f) =>
+          `${f}:2:10 (#/swagger): Swagger 2.0 is not supported: convert it to OpenAPI 3 first (for instance \`npx swagger2openapi in.json -o out.yaml\`)`,
+      },
+    ],
+    [
+      "an openapi field that YAML reads as a number",
+      {
+        name: "number.yaml",
+        text: "info: { title: t, version: '1' }\nopenapi: 3.0\npaths: {}\n",
+        want: (f) =>
+          `${f}:2:10 (#/openapi): the \`openapi\` field must be a string such as "3.1.0", not 3.0 (quote it in YAML)`,
+      },
+    ],
+    [
+      "a schema type that does not exist (3.0)",
+      {
+        name: "strin.yaml",
+        text: minimal(`  /a:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  name: { type: strin }
+`).replace("3.1.0", "3.0.3"),
+        want: (f) =>
+          `${f}:14:33 (#/paths/~1a/get/responses/200/content/application~1json/schema/properties/name/type): \`type\` can be one of the following only: "object", "array", "string", "number", "integer", "boolean". [struct]`,
+      },
+    ],
+    [
+      "a schema type that does not exist (3.1)",
+      {
+        name: "strin31.yaml",
+        text: minimal(`  /a:
+    get:
+      parameters:
+        - { name: q, in: query, schema: { type: [strin, "null"] } }
+      responses:
+        "204": { description: ok }
+`),
+        want: (f) =>
+          `${f}:7:50 (#/paths/~1a/get/parameters/0/schema/type/0): \`type\` can be one of the following only: "object", "array", "string", "number", "integer", "boolean", "null". [struct]`,
+      },
+    ],
+    [
+      "a parameter in a place that does not exist",
+      {
+        name: "in.yaml",
+        text: minimal(`  /a:
+    get:
+      parameters:
+        - { name: q, in: bdy, schema: { type: string } }
+      responses:
+        "204": { description: ok }
+`),
+        want: (f) =>
+          `${f}:7:26 (#/paths/~1a/get/parameters/0/in): \`in\` can be one of the following only: "query", "header", "path", "cookie". [struct]`,
       },
     ],
     [
@@ -78,7 +146,7 @@ describe("loadSpec rejects bad input with one message naming file and place", ()
         name: "v4.yaml",
         text: "openapi: 4.0.0\ninfo: { title: T, version: '1' }\npaths: {}\n",
         want: (f) =>
-          `${f} (#/openapi): unsupported OpenAPI version "4.0.0": xdr-codegen reads 3.0.x and 3.1.x`,
+          `${f}:1:10 (#/openapi): unsupported OpenAPI version "4.0.0": xdr-codegen reads 3.0.x and 3.1.x`,
       },
     ],
     [
@@ -134,6 +202,59 @@ describe("loadSpec rejects bad input with one message naming file and place", ()
 });
 
 describe("loadSpec reads good input", () => {
+  // Structural slips that real specs make and that change no type: accepted, as
+  // openapi-typescript accepts them.
+  it.each([
+    ["nullable without type", "schema: { nullable: true, description: d }"],
+    ["an unknown field in a schema", "schema: { type: string, definitions: {} }"],
+  ])("accepts %s", async (_title, schema) => {
+    const file = write(
+      "lenient.yaml",
+      minimal(`  /a:
+    get:
+      parameters:
+        - { name: q, in: query, ${schema} }
+      responses:
+        "204": { description: ok }
+`),
+    );
+    await expect(loadSpec(file)).resolves.toBeTruthy();
+  });
+
+  // Redocly looks these names up in plain objects of its own (and crashed on them).
+  it.each(["hasOwnProperty", "valueOf", "isPrototypeOf", "constructor", "__proto__", "toString"])(
+    "a schema and a property named %s",
+    async (name) => {
+      const file = write(
+        `proto-${name}.json`,
+        JSON.stringify({
+          openapi: "3.0.3",
+          info: { title: "t", version: "1" },
+          paths: {
+            "/a": {
+              get: {
+                responses: {
+                  "200": {
+                    description: "ok",
+                    content: {
+                      "application/json": { schema: { $ref: `#/components/schemas/${name}` } },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          components: {
+            schemas: { [name]: { type: "object", properties: { [name]: { type: "string" } } } },
+          },
+        }),
+      );
+      const spec = await loadSpec(file);
+      const schemas = (spec.document.components as { schemas: object }).schemas;
+      expect(Object.hasOwn(schemas, name)).toBe(true);
+    },
+  );
+
   it.each([
     ["3.0 YAML", "test/fixtures/specs/pets.yaml", "3.0"],
     ["3.1 JSON", "test/fixtures/specs/intel.json", "3.1"],

@@ -3,6 +3,7 @@ import createClient, { type Client } from "openapi-fetch";
 import {
   createTransport,
   paginate,
+  rawPathSerializer,
   transportFetch,
   type ApiDescriptor,
   type ApiPromise,
@@ -107,7 +108,11 @@ export function createPetsClient(options: XdrOptions = {}): PetsClient {
       putTags: (args, options) => t.call(op.petsPutTags, args, options),
     },
     get raw() {
-      return (raw ??= createClient<paths>({ baseUrl: t.baseUrl, fetch: transportFetch(t) }));
+      return (raw ??= createClient<paths>({
+        baseUrl: t.baseUrl,
+        fetch: transportFetch(t),
+        pathSerializer: rawPathSerializer,
+      }));
     },
     transport: t,
   };
