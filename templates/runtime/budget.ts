@@ -94,6 +94,8 @@ export interface BudgetOptions {
    * token store (`redisStore` is), so that one option shares budget and token.
    */
   tokens?: TokenStore;
+  /** The lane of a call that names none (`priority` option). Default `priorityOf`. */
+  priorityOf?: (op: Operation, page: boolean) => Priority;
   /** Clock of the in-memory store; tests. Default `Date.now`. */
   now?: () => number;
 }
@@ -139,6 +141,11 @@ export interface Budget {
     call?: BudgetCall,
   ): Promise<void>;
   state(): Promise<BudgetState>;
+  /**
+   * The lane of a call that names none: transport asks the budget, so that a bundle without a
+   * budget carries no priority code. `page`: a page after the first of a listing.
+   */
+  priorityOf(op: Operation, page: boolean): Priority;
   /** For token.ts: the store of the cross-process token single-flight, if any. */
   readonly tokens?: TokenStore;
 }
@@ -193,6 +200,7 @@ export function createBudget(o: BudgetOptions): Budget {
 
   return {
     tokens,
+    priorityOf: o.priorityOf ?? priorityOf,
     async acquire(call, signal, maxWaitMs) {
       const rule = call.rule;
       const p = call.priority;

@@ -167,6 +167,9 @@ describe("lanes", () => {
     expect(priorityOf(op("GET", "/ctia/judgement/search"))).toBe("normal");
     expect(priorityOf(op("GET", "/ctia/judgement/search"), true)).toBe("low");
     expect(priorityOf({ ...op("GET", "/x"), priority: "high" as const })).toBe("high");
+    // The budget answers for transport, with the client's own policy when it has one.
+    expect(budget().priorityOf(op("DELETE", "/x"), false)).toBe("high");
+    expect(budget({ priorityOf: () => "low" }).priorityOf(op("DELETE", "/x"), false)).toBe("low");
   });
 });
 
