@@ -107,3 +107,22 @@ describe("scripts/spec-update.mjs", () => {
     expect(r.out).toMatch(/missing\.json: config file not found/);
   });
 });
+
+describe(".github/workflows/spec-update.yml", () => {
+  it("runs this script through the npm script, and proposes only committed state", () => {
+    const workflow = yaml.load(
+      readFileSync(join(ROOT, ".github/workflows/spec-update.yml"), "utf8"),
+    ) as {
+      jobs: { update: { steps: { id?: string; run?: string; with?: Record<string, string> }[] } };
+    };
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+    expect(pkg.scripts["spec-update"]).toBe("node scripts/spec-update.mjs");
+    const steps = workflow.jobs.update.steps;
+    expect(steps.find((s) => s.id === "loop")!.run).toMatch(/^npm run spec-update -- --report /);
+    const pr = steps.find((s) => s.with?.["add-paths"] !== undefined)!;
+    expect(pr.with!["add-paths"]!.trim().split("\n")).toEqual([
+      "specs/automation.lock.json",
+      "xdr-codegen.release.json",
+    ]);
+  });
+});
