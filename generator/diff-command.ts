@@ -123,7 +123,12 @@ export async function explainSpecChange(
     const ext = /^\s*\{/.test(next.subarray(0, 64).toString("utf8")) ? "json" : "yaml";
     const nextFile = join(dir, `${api.name}-${randomBytes(4).toString("hex")}.${ext}`);
     await writeFile(nextFile, next);
-    const after = await surfaceOf(nextFile, api);
+    const after = await surfaceOf(nextFile, api).catch((error: unknown) => {
+      // The temporary file's name would mean nothing to the reader.
+      if (!(error instanceof BadInputError)) throw error;
+      const where = error.place.pointer ? ` (${error.place.pointer})` : "";
+      throw new Error(`the fetched document${where}: ${error.reason}`);
+    });
     const state = await readRelease(config).catch(() => undefined);
     const snapshot =
       state && Object.hasOwn(state.apis, api.name) ? state.apis[api.name] : undefined;
@@ -137,7 +142,8 @@ export async function explainSpecChange(
       from = relative(process.cwd(), currentFile) || currentFile;
     }
     const report = makeReport(from, "the fetched document", [diffApi(api.name, before, after)]);
-    return reportMarkdown(report).trimEnd();
+    // Blank lines around it: it sits between fetch-spec's plain-text lines.
+    return `\n${reportMarkdown(report).trimEnd()}\n`;
   } catch (error) {
     return `(no SDK-level report: ${error instanceof Error ? error.message : String(error)})`;
   } finally {

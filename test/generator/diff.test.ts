@@ -246,12 +246,17 @@ describe("fetch-spec's explanation", () => {
   it("compares the fetched bytes with the current file when there is no release state", async () => {
     const next = readFileSync(join(FIXTURES, "scopes/new.yaml"));
     const text = await explainSpecChange(config, api, join(FIXTURES, "scopes/old.yaml"), next);
-    expect(text).toMatch(/^## SDK changes: .*scopes\/old\.yaml → the fetched document\n/);
+    expect(text).toMatch(/^\n## SDK changes: .*scopes\/old\.yaml → the fetched document\n/);
     expect(text).toContain("- `things.list`: scopes `read` → `read`, `write`");
   });
 
   it("never throws: a document it cannot read becomes a note", async () => {
-    const text = await explainSpecChange(config, api, "missing.yaml", Buffer.from("{}"));
-    expect(text).toMatch(/^\(no SDK-level report: .+\)$/);
+    const broken = await explainSpecChange(config, api, "old.yaml", Buffer.from("{}"));
+    expect(broken).toBe(
+      "(no SDK-level report: the fetched document: not an OpenAPI document: the top-level `openapi` field is missing)",
+    );
+    const next = readFileSync(join(FIXTURES, "scopes/new.yaml"));
+    const noCurrent = await explainSpecChange(config, api, "missing.yaml", next);
+    expect(noCurrent).toBe("(no SDK-level report: missing.yaml: file not found)");
   });
 });
