@@ -36,6 +36,21 @@ const COPIED = [
   "default",
 ] as const;
 
+const FORMATS = new Set([
+  "date-time",
+  "date",
+  "time",
+  "duration",
+  "email",
+  "hostname",
+  "ipv4",
+  "ipv6",
+  "uri",
+  "uri-reference",
+  "uuid",
+  "regex",
+]);
+
 /** A JSON-safe object whose keys come from spec text (no prototype to pollute). */
 export function dict(): Json {
   return Object.create(null) as Json;
@@ -92,8 +107,9 @@ export function toJsonSchema(
   for (const key of COPIED) {
     if (source[key] !== undefined) out[key] = source[key];
   }
-  // OpenAPI 3.0 `format: binary` is a file upload; as JSON it can only be a string.
-  if (out.format === "binary" || out.format === "byte") delete out.format;
+  // Formats a JSON Schema validator knows; others (`binary`, Go's `uint32`, `int64`…) are
+  // hints a validator would only warn about.
+  if (typeof out.format !== "string" || !FORMATS.has(out.format)) delete out.format;
   if (typeof source.description === "string" || typeof source.title === "string") {
     const text = String(source.description ?? source.title);
     if (text.trim()) out.description = shorten(text, options.maxDescription);

@@ -1,6 +1,6 @@
 // Calls one catalog operation through the SDK's named method (`xdr.iroh.enrich.deliberate`), so
 // tokens, scope checks, retries, rate limits, paging and workflow waits are the SDK's own.
-import type { OperationEntry } from "./catalog.js";
+import type { JsonSchema, OperationEntry } from "./catalog.js";
 import { UsageError } from "./failure.js";
 
 /** Input keys that steer the call rather than travel to XDR. */
@@ -107,6 +107,19 @@ export async function invoke(
   } satisfies PagedResult;
 }
 
+/** Query values as the schema types them: lists stay lists, numbers become numbers. */
+function typed(schema: JsonSchema | undefined, values: string[]): unknown {
+  const type = (s: JsonSchema | undefined) =>
+    (Array.isArray(s?.type) ? s.type[0] : s?.type) as unknown;
+  const one = (s: JsonSchema | undefined, v: string) =>
+    (type(s) === "integer" || type(s) === "number") && v.trim() !== "" && Number.isFinite(Number(v))
+      ? Number(v)
+      : v;
+  if (type(schema) === "array")
+    return values.map((v) => one(schema?.items as JsonSchema | undefined, v));
+  return one(schema, values[values.length - 1] ?? "");
+}
+
 /** Every item of every page, one by one (CLI `--all`). */
 export async function* allItems(
   xdr: unknown,
@@ -139,12 +152,14 @@ function nextInput(
     }
     const header = page.response?.headers.get("x-next");
     if (!header) return undefined;
-    // Numbers as numbers (the input schema types them), repeated keys as lists.
+    // Typed as the input schema says: the next call's input is validated against it.
+    const params = new URLSearchParams(header.replace(/^\?/, ""));
     const next: Record<string, unknown> = {};
-    for (const [k, raw] of new URLSearchParams(header.replace(/^\?/, ""))) {
-      const v = /^\d+$/.test(raw) ? Number(raw) : raw;
-      const prev = next[k];
-      next[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+    for (const k of new Set(params.keys())) {
+      next[k] = typed(
+        (op.input.properties as Record<string, JsonSchema> | undefined)?.[k],
+        params.getAll(k),
+      );
     }
     return next;
   }
