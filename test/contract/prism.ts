@@ -330,7 +330,7 @@ export function specReport(name: string, mock: Mock): string {
  * inside tests.
  */
 export function usePrismClient<C>(
-  api: "iroh" | "ctia" | "automation",
+  api: "iroh" | "ctia" | "conure" | "automation",
   spec: string,
   create: (options: XdrOptions) => C,
   enabled = true,
