@@ -8,6 +8,8 @@ export default tseslint.config(
       "node_modules/",
       "dist/",
       "generated/",
+      "generated-mcp/",
+      "generated-cli/",
       "test/fixtures/",
       "test/generator/golden/",
       ".xdr-test-tmp*/",
