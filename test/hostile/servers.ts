@@ -19,9 +19,20 @@ export {
   irohClient,
   json,
   op,
-  until,
   useServer,
 } from "../runtime/harness.js";
+
+/**
+ * Resolves once `cond()` holds, polling every few ms up to `ms` of wall-clock time (robust on a
+ * loaded machine, unlike a fixed number of event-loop turns). Only `Date` may be faked.
+ */
+export async function until(cond: () => boolean, ms = 15_000): Promise<void> {
+  const end = performance.now() + ms;
+  while (!cond()) {
+    if (performance.now() > end) throw new Error("condition not reached");
+    await new Promise<void>((r) => setTimeout(r, 3));
+  }
+}
 
 export const TOKEN = "POST /iroh/oauth2/token";
 

@@ -358,9 +358,12 @@ describe("per-call numbers", () => {
 
   it("timeoutMs: 0 per call means no per-attempt timeout (allowed)", async () => {
     srv.route(INSPECT, (_h, res) => setTimeout(() => json(res, 200, []), 50));
-    await expect(
-      irohClient(srv, { timeoutMs: 10 }).call(inspect, { content: "x" }, { timeoutMs: 0 }),
-    ).resolves.toEqual([]);
+    const t = createTransport(irohApi(), {
+      accessToken: "t",
+      baseUrls: { iroh: srv.url },
+      timeoutMs: 10,
+    });
+    await expect(t.call(inspect, { content: "x" }, { timeoutMs: 0 })).resolves.toEqual([]);
   });
 });
 
