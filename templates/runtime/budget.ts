@@ -11,8 +11,8 @@
 //
 // Nothing here is imported by the transport unless a `budget` option is given: a bundle that does
 // not use a budget leaves this module out.
-import { RateLimitError, rateLimitOf } from "./errors.js";
-import { aborted, sleep } from "./retry.js";
+import { RateLimitError, TimeoutError, rateLimitOf } from "./errors.js";
+import { aborted, onAbort, sleep } from "./retry.js";
 import type { TokenStore } from "./budget-token.js";
 import type { Logger, Operation, RateLimitInfo, RateLimitRule } from "./types.js";
 
@@ -89,6 +89,8 @@ export interface BudgetOptions {
    * the server still enforces its limit; `false` rejects it.
    */
   failOpen?: boolean;
+  /** Longest wait for the store's answer (a Redis round trip); then it counts as failed. Default 2 000. */
+  storeTimeoutMs?: number;
   /**
    * Where processes share their token (`sharedToken`). Default: the store, when it is also a
    * token store (`redisStore` is), so that one option shares budget and token.
@@ -179,6 +181,7 @@ export function createBudget(o: BudgetOptions): Budget {
   const now = o.now ?? Date.now;
   const store = o.store ?? memoryStore(now);
   const failOpen = o.failOpen ?? true;
+  const storeTimeoutMs = o.storeTimeoutMs ?? 2_000;
   if (!(Number.isInteger(share) && share > 0 && W > 0 && reserve >= 0 && lowReserve >= 0)) {
     throw new RangeError("budget: share must be an integer > 0, windowMs > 0, reserves ≥ 0");
   }
@@ -192,6 +195,27 @@ export function createBudget(o: BudgetOptions): Budget {
   let pace: number | undefined;
   let pacedAt = 0;
 
+  /** A store's answer, bounded by `storeTimeoutMs` and the caller's signal. */
+  const bounded = <T>(p: Promise<T>, signal?: AbortSignal): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        unlink?.();
+      };
+      const fail = (e: unknown): void => {
+        done();
+        reject(e);
+      };
+      const timer = setTimeout(
+        () => fail(new TimeoutError(`budget store: no answer within ${storeTimeoutMs} ms`)),
+        storeTimeoutMs,
+      );
+      const unlink = signal && onAbort(signal, () => fail(aborted(signal)));
+      p.then((v) => {
+        done();
+        resolve(v);
+      }, fail);
+    });
   const storeFailed = (e: unknown, what: string): void =>
     log?.warn?.("xdr budget store failed", { during: what, error: (e as Error)?.message ?? e });
 
@@ -220,8 +244,9 @@ export function createBudget(o: BudgetOptions): Budget {
         try {
           result = store.take(request);
           // The in-memory store answers synchronously: no extra tick on the way of every call.
-          if (result instanceof Promise) result = await result;
+          if (result instanceof Promise) result = await bounded(result, signal);
         } catch (e) {
+          if (signal?.aborted) throw aborted(signal);
           storeFailed(e, "acquire");
           if (failOpen) return;
           throw e;
@@ -266,7 +291,7 @@ export function createBudget(o: BudgetOptions): Budget {
             if (p !== pace) log?.debug("xdr budget pace", { paceMs: p, ...info });
             pace = p;
             pacedAt = t;
-            await store.pace(key, p);
+            await bounded(Promise.resolve(store.pace(key, p)));
           }
         }
         if (status === 429 && retryAfterMs! > 0) {
@@ -277,7 +302,9 @@ export function createBudget(o: BudgetOptions): Budget {
             scope: org ? "org" : "operation",
             blockedMs: retryAfterMs,
           });
-          await store.block(key, retryAfterMs!, org ? undefined : call!.op);
+          await bounded(
+            Promise.resolve(store.block(key, retryAfterMs!, org ? undefined : call!.op)),
+          );
         }
       } catch (e) {
         storeFailed(e, "observe");

@@ -331,6 +331,27 @@ describe("a failing store", () => {
     });
   });
 
+  it("gives a store that does not answer storeTimeoutMs, then lets the call go", async () => {
+    const warn = vi.fn();
+    const silent: BudgetStore = { ...broken, take: () => new Promise(() => {}) };
+    const b = budget({ store: silent, storeTimeoutMs: 500, logger: { debug: vi.fn(), warn } });
+    const p = b.acquire(normal, undefined, 0);
+    await vi.advanceTimersByTimeAsync(500);
+    await p;
+    expect(warn).toHaveBeenCalledWith("xdr budget store failed", {
+      during: "acquire",
+      error: "budget store: no answer within 500 ms",
+    });
+  });
+
+  it("stops waiting for the store when the signal fires", async () => {
+    const silent: BudgetStore = { ...broken, take: () => new Promise(() => {}) };
+    const ctrl = new AbortController();
+    const p = budget({ store: silent }).acquire(normal, ctrl.signal, 0);
+    ctrl.abort();
+    await expect(p).rejects.toBeInstanceOf(AbortError);
+  });
+
   it("refuses calls with failOpen: false", async () => {
     const b = budget({ store: broken, failOpen: false });
     await expect(b.acquire(normal, undefined, 0)).rejects.toThrow("ECONNREFUSED");
