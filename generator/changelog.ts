@@ -144,6 +144,8 @@ export interface UpdateReleaseOptions {
   readonly only?: readonly string[];
   readonly fetchMissingSpec?: (api: ApiConfig) => Promise<void>;
   readonly now?: () => Date;
+  /** Leave the state alone (watch mode: each save would be a release). */
+  readonly skip?: boolean;
 }
 
 /**
@@ -156,7 +158,7 @@ export async function updateRelease(
 ): Promise<ReleaseEntry | undefined> {
   const { config } = options;
   const file = releaseFileOf(config);
-  if (file === undefined) return undefined;
+  if (file === undefined || options.skip) return undefined;
   const existing = await readRelease(config);
   if (!existing && !config.xdr) return undefined;
   const state: ReleaseState = existing ?? {

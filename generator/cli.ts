@@ -123,6 +123,8 @@ async function runWatch(args: CommonArgs & { apis?: string[] }) {
         only: args.apis?.length ? args.apis : undefined,
         templatesDir,
         log: out,
+        // Every save would bump the version: watching renders, `generate` records the change.
+        release: false,
         fetchMissingSpec: async (api) => void (await fetcherFor(config)(api)),
       });
     } catch (error) {

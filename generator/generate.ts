@@ -59,6 +59,8 @@ export interface GenerateOptions {
   readonly log: (line: string) => void;
   /** Fetches a downloaded spec that is missing (wired to fetch-spec by the CLI). */
   readonly fetchMissingSpec?: (api: ApiConfig) => Promise<void>;
+  /** Record a spec change in the release state (version bump, changelog); false in watch mode. */
+  readonly release?: boolean;
 }
 
 export interface GenerateResult {
@@ -90,6 +92,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     log,
     only: options.only,
     fetchMissingSpec: options.fetchMissingSpec,
+    skip: options.release === false,
   });
   const manifest = options.force ? undefined : await readManifest(config.output);
   const inputs = await inputHashes(options);

@@ -86,6 +86,15 @@ describe("release state", () => {
     expect((await updateRelease({ config, log, now: NOW }))!.version).toBe("3.0.0");
   });
 
+  it("is left alone in watch mode, where every save would be a release", async () => {
+    writeFileSync(stateFile(), JSON.stringify({ version: "1.0.0" }));
+    await updateRelease({ config, log, now: NOW });
+    const baseline = readFileSync(stateFile(), "utf8");
+    useSpec("params/new.yaml");
+    expect(await updateRelease({ config, log, now: NOW, skip: true })).toBeUndefined();
+    expect(readFileSync(stateFile(), "utf8")).toBe(baseline);
+  });
+
   it("writes CHANGELOG.md newest first, from the state alone", async () => {
     // The config's version is lower than the state's: the state's counts.
     config = { ...config, package: { ...config.package, version: "0.1.0" } };
@@ -179,7 +188,9 @@ describe("generate and check with a release state (CLI)", () => {
     expect(ws.read("out/CHANGELOG.md")).toContain("## 2.0.0 (2026-11-30)");
     expect(ws.read("out/CHANGELOG.md")).toMatch(/- `pets\.\w+`: argument `limit` removed/);
 
-    expect(ws.run(["check"]).code).toBe(0);
+    const check = ws.run(["check"]);
+    expect(check.stdout + check.stderr).toMatch(/up to date/);
+    expect(check.code).toBe(0);
     // No second bump (other output may regenerate if the generator itself was rebuilt meanwhile).
     const again = ws.run(["generate"]);
     expect(again.code).toBe(0);
