@@ -1,5 +1,6 @@
 // The SDK-level diff: one old/new fixture pair per change class (test/fixtures/diff/<class>/),
 // the rating of each change for a caller, the semver suggestion and both report formats.
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -15,7 +16,7 @@ import {
   type ChangeKind,
   type Impact,
 } from "../../generator/diff.js";
-import { ROOT } from "./workspace.js";
+import { CLI, ROOT } from "./workspace.js";
 
 const FIXTURES = join(ROOT, "test/fixtures/diff");
 
@@ -258,5 +259,41 @@ describe("fetch-spec's explanation", () => {
     const next = readFileSync(join(FIXTURES, "scopes/new.yaml"));
     const noCurrent = await explainSpecChange(config, api, "missing.yaml", next);
     expect(noCurrent).toBe("(no SDK-level report: missing.yaml: file not found)");
+  });
+});
+
+describe("xdr-codegen diff (CLI)", () => {
+  const run = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [CLI, "diff", ...args], {
+      cwd: FIXTURES,
+      encoding: "utf8",
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  it("prints Markdown, or JSON with --json, and exits 0 whatever the changes", () => {
+    const md = run("enums/old.yaml", "enums/new.yaml");
+    expect(md.stderr).toBe("");
+    expect(md.code).toBe(0);
+    expect(md.stdout).toMatch(/^## SDK changes: enums\/old\.yaml → enums\/new\.yaml\n/);
+    const json = run("enums/old.yaml", "enums/new.yaml", "--json");
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ bump: "major", breaking: 2, nonBreaking: 2 });
+  });
+
+  it("bad input is one line naming the file, and exit 2", () => {
+    const missing = run("enums/old.yaml", "nope.yaml");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe("nope.yaml: file not found\n");
+    const api = run(
+      "enums/old.yaml",
+      "enums/new.yaml",
+      "--api",
+      "nope",
+      "--config",
+      "../specs/none.json",
+    );
+    expect(api.code).toBe(2);
+    expect(api.stderr).toMatch(/none\.json: config file not found/);
   });
 });
