@@ -1,6 +1,7 @@
 // The packed xdr-mcp as a user runs it (`node_modules/.bin/xdr-mcp`), driven by the MCP SDK's own
 // `Client` over stdio and over Streamable HTTP, against the local XDR simulator.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -15,7 +16,7 @@ import {
   startSimulator,
   type Simulator,
 } from "../simulator/server.js";
-import { installedProject, simulatorEnv } from "./harness.js";
+import { installedProject, ROOT, simulatorEnv } from "./harness.js";
 
 let project: string;
 let sim: Simulator;
@@ -144,6 +145,33 @@ describe("xdr-mcp over stdio, dynamic mode (no toolset chosen)", () => {
     const r = await call(client, "xdr_workflow_start", { workflow_id: SIM_WORKFLOW_IDS.hello });
     expect(r.result.isError).toBeFalsy();
     expect(r.text).toMatch(/success/i);
+  });
+
+  it("triages Conure incidents and reads one as a resource", async () => {
+    const seeded = sim.conure.seedIncidents(6);
+    const open = seeded.filter((i) => i.status === "Open");
+    const r = await call(client, "xdr_triage_incidents", { status: "Open", limit: 10 });
+    expect(r.result.isError, r.text).toBeFalsy();
+    const body = r.json() as { count: number; incidents: { id: string }[] };
+    expect(body.count).toBe(open.length);
+    expect(body.incidents.map((i) => i.id).sort()).toEqual(open.map((i) => i.id).sort());
+    const { resourceTemplates } = await client.listResourceTemplates();
+    expect(resourceTemplates.map((t) => t.uriTemplate)).toContain("xdr://incident/{incident_id}");
+    const one = await client.readResource({ uri: `xdr://incident/${seeded[0]!.id}` });
+    seen.push(JSON.stringify(one));
+    expect(JSON.stringify(one.contents)).toContain(seeded[0]!.title as string);
+  });
+
+  it("creates a casebook from the observables of a text", async () => {
+    const r = await call(client, "xdr_casebook_create", {
+      title: "Phishing wave",
+      text: "mail from internetbadguys.com, payload at 203.0.113.66",
+    });
+    expect(r.result.isError, r.text).toBeFalsy();
+    const casebook = r.json() as { id: string; observables: { value: string }[] };
+    expect(casebook.observables.map((o) => o.value)).toEqual(
+      expect.arrayContaining(["internetbadguys.com", "203.0.113.66"]),
+    );
   });
 
   it("offers resources and prompts named as Cisco's server does", async () => {
@@ -372,6 +400,38 @@ describe("xdr-mcp over Streamable HTTP", () => {
     });
     expect(status).toBe(403);
   });
+});
+
+describe("the shipped sources", () => {
+  it("type-check under --strict against the installed xdr-sdk and MCP SDK", () => {
+    writeFileSync(
+      join(project, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          lib: ["ES2022", "DOM"],
+          types: ["node"],
+          typeRoots: [join(ROOT, "node_modules/@types")],
+          skipLibCheck: true,
+        },
+        include: ["node_modules/xdr-mcp/src/*.ts", "node_modules/xdr-cli/src/*.ts"],
+      }),
+    );
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "."],
+      {
+        cwd: project,
+        encoding: "utf8",
+      },
+    );
+    expect(r.stdout + r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  }, 180_000);
 });
 
 describe("secrets", () => {
