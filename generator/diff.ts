@@ -180,7 +180,13 @@ function compareMethod(name: string, a: MethodSurface, b: MethodSurface, add: Ad
   }
 
   if (a.response !== b.response) {
-    add(name, "response-changed", "major", `returns ${b.response} (was ${a.response})`);
+    // A method that returned nothing was awaited for its effect only: a result breaks no one.
+    add(
+      name,
+      "response-changed",
+      a.response === "none" ? "minor" : "major",
+      `returns ${b.response === "none" ? "nothing" : b.response} (was ${a.response === "none" ? "nothing" : a.response})`,
+    );
   } else if (a.result && b.result) {
     compareTypes(name, a.result, b.result, "response", "result", add);
   }

@@ -140,6 +140,17 @@ describe("diff: surfaces built by hand", () => {
     expect(rows(d.changes)).toEqual([["x.send", "arguments-changed", "", "major"]]);
   });
 
+  it("a method that now returns something is minor; one that stops returning breaks", () => {
+    const none = surface({ "x.send": method({ response: "none" }) });
+    const json = surface({ "x.send": method() });
+    expect(rows(diffApi("x", none, json).changes)).toEqual([
+      ["x.send", "response-changed", "", "minor"],
+    ]);
+    const back = diffApi("x", json, none).changes;
+    expect(rows(back)).toEqual([["x.send", "response-changed", "", "major"]]);
+    expect(back[0]!.message).toBe("returns nothing (was json)");
+  });
+
   it("a body that becomes required makes the argument object required", () => {
     const d = diffApi(
       "x",
