@@ -10,6 +10,7 @@ import {
   RateLimitError,
   ServerError,
   TimeoutError,
+  UsageError,
   WorkflowRunError,
 } from "../../templates/runtime/errors.js";
 import { transportFetch } from "../../templates/runtime/raw.js";
@@ -99,6 +100,69 @@ describe("raw client: the caller's signal reaches the body read", () => {
     );
     expect(err.name).toBe("AbortError");
     expect(srv.hits).toHaveLength(0);
+  });
+});
+
+describe("named calls: each attempt, body included, ends within timeoutMs", () => {
+  const JUDGEMENT = "GET /ctia/judgement/j1";
+  const t = (extra: XdrOptions = {}) =>
+    createTransport(irohApi(), {
+      accessToken: "t",
+      baseUrls: { iroh: srv.url },
+      retryDelayMs: 1,
+      ...extra,
+    });
+
+  it("a body that stalls after the headers → TimeoutError within timeoutMs", async () => {
+    srv.route(JUDGEMENT, (_h, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"id":');
+    });
+    const { ms, error } = await timed(
+      t({ timeoutMs: 150, maxRetries: 0 }).call(getJudgement, { id: "j1" }),
+    );
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(ms).toBeLessThan(150 + MARGIN);
+  });
+
+  it("a body that drips one byte at a time cannot stretch an attempt past timeoutMs", async () => {
+    srv.route(JUDGEMENT, (_h, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      const drip = setInterval(() => (res.destroyed ? clearInterval(drip) : res.write(" ")), 20);
+      res.on("close", () => clearInterval(drip));
+    });
+    const { ms, error } = await timed(
+      t({ timeoutMs: 200, maxRetries: 1 }).call(getJudgement, { id: "j1" }),
+    );
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(ms).toBeLessThan(2 * 200 + MARGIN);
+    expect(srv.count(JUDGEMENT)).toBe(2);
+  });
+
+  it("the caller's abort ends a long Retry-After sleep at once", async () => {
+    srv.route(JUDGEMENT, (_h, res) => json(res, 503, {}, { "retry-after": "30" }));
+    const ctrl = new AbortController();
+    const p = timed(t({ maxRetries: 3 }).call(getJudgement, { id: "j1" }, { signal: ctrl.signal }));
+    await until(() => srv.count(JUDGEMENT) === 1);
+    await pause(30);
+    ctrl.abort();
+    const { ms, error } = await p;
+    expect(error).toBeInstanceOf(AbortError);
+    expect(ms).toBeLessThan(MARGIN + 500);
+    expect(srv.count(JUDGEMENT)).toBe(1);
+  });
+
+  it("the caller's abort while the answer is awaited ends the call at once, never retried", async () => {
+    srv.route(JUDGEMENT, () => undefined);
+    const ctrl = new AbortController();
+    const p = timed(t({ maxRetries: 3 }).call(getJudgement, { id: "j1" }, { signal: ctrl.signal }));
+    await until(() => srv.count(JUDGEMENT) === 1);
+    ctrl.abort();
+    const { ms, error } = await p;
+    expect(error).toBeInstanceOf(AbortError);
+    expect(ms).toBeLessThan(MARGIN);
+    await pause(30);
+    expect(srv.count(JUDGEMENT)).toBe(1);
   });
 });
 
@@ -239,6 +303,31 @@ describe("workflow waits end within waitTimeoutMs + a small margin", () => {
     const { ms, error } = await waitFor(60_000, { signal: ctrl.signal });
     expect(error).toBeInstanceOf(AbortError);
     expect(ms).toBeLessThan(80 + MARGIN);
+  });
+
+  it("a start answer naming the run '..' does not make the poll reach another resource", async () => {
+    srv.route(START, (_h, res) => json(res, 202, [{ id: "..", status: { state: "created" } }]));
+    srv.route("GET /api/v1", (_h, res) => json(res, 200, { status: { state: "success" } }));
+    srv.route("GET /api/v1/", (_h, res) => json(res, 200, { status: { state: "success" } }));
+    const { error } = await waitFor(2_000);
+    expect(error).toBeInstanceOf(UsageError);
+    expect(srv.hits.filter((h) => h.method === "GET" && !h.path.includes("inst-1"))).toHaveLength(
+      0,
+    );
+  });
+
+  it("a start answer naming the run '../../x' polls one encoded segment", async () => {
+    srv.route(START, (_h, res) =>
+      json(res, 202, [{ id: "../../x", status: { state: "created" } }]),
+    );
+    srv.route("GET /api/v1/instances/..%2F..%2Fx", (_h, res) =>
+      json(res, 200, { status: { state: "success" } }),
+    );
+    const { error } = await waitFor(2_000);
+    expect(error).toBeUndefined();
+    expect(srv.hits.find((h) => h.method === "GET" && !h.path.includes("inst-1"))?.url).toBe(
+      "/api/v1/instances/..%2F..%2Fx",
+    );
   });
 
   it("a run that fails → WorkflowRunError, not a timeout", async () => {

@@ -152,6 +152,20 @@ describe("Automation _links cycles", () => {
     expect(log.warnings.length).toBeGreaterThan(0);
   });
 
+  it("keeps following on the configured host when _links.next names another origin", async () => {
+    srv.route(LINKS, (h, res) =>
+      json(res, 200, {
+        results: [{ id: h.query.get("start") ?? "0" }],
+        _links: {
+          next: h.query.get("start") ? null : "https://evil.example/v1/workflows?start=1",
+        },
+      }),
+    );
+    const { items } = await drain(paginate(client(), linksList, {}));
+    expect(items).toEqual([{ id: "0" }, { id: "1" }]);
+    expect(srv.hits.map((h) => h.url)).toEqual(["/v1/workflows", "/v1/workflows?start=1"]);
+  });
+
   it("ends when _links.next points at the page itself", async () => {
     linksServer(() => "/v1/workflows?start=0&limit=2");
     const { runaway } = await drain(paginate(client(), linksList, {}));

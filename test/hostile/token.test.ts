@@ -265,6 +265,44 @@ describe("a token endpoint that refuses or fails", () => {
   });
 });
 
+describe("a token answer that is not a usable token", () => {
+  it.each([
+    ["no access_token", { token_type: "bearer", expires_in: 600 }],
+    ["an empty access_token", { access_token: "", token_type: "bearer" }],
+    ["a numeric access_token", { access_token: 12345, token_type: "bearer" }],
+    ["a token with a space", { access_token: "tok en", token_type: "bearer" }],
+    ["a non-bearer token type", { access_token: "tok-x", token_type: "mac" }],
+  ])("%s → AuthenticationError, not retried, nothing sent to the API", async (_what, body) => {
+    srv.route(TOKEN, (_h, res) => json(res, 200, body));
+    const err = await caught(call(client({ maxRetries: 3 })));
+    expect(err).toBeInstanceOf(AuthenticationError);
+    expect(srv.count(TOKEN)).toBe(1);
+    expect(srv.count(INSPECT)).toBe(0);
+  });
+
+  it("an HTML 200 page → AuthenticationError naming the missing access_token", async () => {
+    srv.route(TOKEN, (_h, res) => {
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end("<html>login</html>");
+    });
+    const err = await caught(call(client({ maxRetries: 0 })));
+    expect(err).toBeInstanceOf(AuthenticationError);
+    expect(err.message).toMatch(/access_token/);
+  });
+
+  it.each([0, -5, "soon", 1e15])("expires_in %j still gives a usable, cached token", async (e) => {
+    apiAnswers();
+    srv.route(TOKEN, (_h, res) =>
+      json(res, 200, { access_token: "tok-e", token_type: "bearer", expires_in: e }),
+    );
+    const t = client();
+    await call(t);
+    await call(t);
+    expect(srv.count(TOKEN)).toBe(1);
+    expect(lastAuth()).toBe("Bearer tok-e");
+  });
+});
+
 describe("a token answer that breaks off mid-body", () => {
   const partial = (res: import("node:http").ServerResponse) => {
     res.writeHead(200, { "content-type": "application/json", "content-length": "200" });
@@ -371,7 +409,7 @@ describe("the token wait is bounded by the call's timeout and signal", () => {
   });
 
   it("a per-call timeoutMs bounds the token wait even when the client's timeout is long", async () => {
-    stalled();
+    const s = stalled();
     const { ms, error } = await timed(
       client({ timeoutMs: 60_000 }).call(
         inspect,
@@ -381,6 +419,8 @@ describe("the token wait is bounded by the call's timeout and signal", () => {
     );
     expect(error).toBeInstanceOf(TimeoutError);
     expect(ms).toBeLessThan(2_080);
+    // Its only waiter gave up: the token request is cancelled, not left to the 60 s timeout.
+    await until(() => s.closed === 1);
   });
 
   it("an aborted caller does not leave a token request keeping the process alive", async () => {
