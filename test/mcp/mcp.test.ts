@@ -265,6 +265,25 @@ describe("xdr-mcp with toolsets", () => {
     expect(sim.stats.requests.length).toBe(before);
   });
 
+  it("lists response actions, then triggers one only when confirmed", async () => {
+    const listed = await call(client, "xdr_response_actions", {
+      observable: { type: "domain", value: "internetbadguys.com" },
+    });
+    const { actions } = listed.json() as {
+      actions: { module_instance_id: string; action_id: string }[];
+    };
+    expect(actions.length).toBeGreaterThan(0);
+    const before = sim.stats.actions.length;
+    const r = await call(client, "xdr_response_trigger", {
+      module_instance_id: actions[0]!.module_instance_id,
+      action_id: actions[0]!.action_id,
+      observable: { type: "domain", value: "internetbadguys.com" },
+      _confirm: true,
+    });
+    expect(r.result.isError, r.text).toBeFalsy();
+    expect(sim.stats.actions.length).toBe(before + 1);
+  });
+
   it("a 429 is an isError result with class, status and the wait", async () => {
     sim.faults.rateLimit = { count: 5, retryAfter: 3600, path: "/iroh/iroh-inspect" };
     try {
@@ -274,6 +293,7 @@ describe("xdr-mcp with toolsets", () => {
         error: "RateLimitError",
         status: 429,
         retryAfterMs: 3_600_000,
+        requestId: expect.any(String),
       });
     } finally {
       delete sim.faults.rateLimit;
