@@ -92,6 +92,11 @@ const GET = `return redis.call('GET', KEYS[1])`;
 const PUT = `redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])`;
 const LOCK = `return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX')`;
 const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end`;
+const DROP = `local v = redis.call('GET', KEYS[1])
+if v then
+  local ok, t = pcall(cjson.decode, v)
+  if not ok or type(t) ~= 'table' or t.value == ARGV[1] then redis.call('DEL', KEYS[1]) end
+end`;
 
 type Run = (keys: readonly string[], args: readonly (string | number)[]) => Promise<unknown>;
 
@@ -119,7 +124,7 @@ export function redisStore(
   o: RedisStoreOptions = {},
 ): BudgetStore & TokenStore {
   const prefix = o.prefix ?? "xdr-sdk:";
-  const [take, block, pace, state, get, put, lock, unlock] = [
+  const [take, block, pace, state, get, put, lock, unlock, drop] = [
     TAKE,
     BLOCK,
     PACE,
@@ -128,6 +133,7 @@ export function redisStore(
     PUT,
     LOCK,
     UNLOCK,
+    DROP,
   ].map((s) => script(client, s));
   const k = (key: string, part: string): string => `${prefix}{${key}}:${part}`;
   const tk = (key: string): string => `${prefix}token:{${key}}`;
@@ -188,6 +194,9 @@ export function redisStore(
     },
     async releaseTokenLock(key, id) {
       await unlock!([tk(key) + ":lock"], [id]);
+    },
+    async dropToken(key, value) {
+      await drop!([tk(key)], [value]);
     },
   };
 }

@@ -26,6 +26,8 @@ export interface TokenStore {
   acquireTokenLock(key: string, ttlMs: number): Promise<string | undefined>;
   /** Releases the lock if `lock` still holds it. */
   releaseTokenLock(key: string, lock: string): Promise<void>;
+  /** Forgets the stored token if it is still the one whose `value` is given (after a 401). */
+  dropToken(key: string, value: string): Promise<void>;
 }
 
 export interface SharedTokenOptions {
@@ -134,6 +136,9 @@ export function memoryTokenStore(now: () => number = Date.now): TokenStore {
     },
     async releaseTokenLock(key, lock) {
       if (live(key + "\0lock") === lock) values.delete(key + "\0lock");
+    },
+    async dropToken(key, value) {
+      if (parse(live(key))?.value === value) values.delete(key);
     },
   };
 }

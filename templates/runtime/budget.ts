@@ -9,8 +9,8 @@
 // would spend no more than what remains in a window; after a 429 with `Retry-After`, every call
 // of the org (every process sharing the store) fails fast with that wait instead of knocking.
 //
-// Nothing here is imported by the transport unless a `budget` option is given: a bundle that does
-// not use a budget leaves this module out.
+// The transport imports only this module's types and calls the `Budget` it is given: the code
+// comes with the user's `createBudget`, so a bundle that does not use a budget leaves it out.
 import { RateLimitError, TimeoutError, rateLimitOf } from "./errors.js";
 import { aborted, onAbort, sleep } from "./retry.js";
 import type { TokenStore } from "./budget-token.js";

@@ -128,6 +128,29 @@ describe.skipIf(!hasRedisServer)(hasRedisServer ? "Redis store" : INSTALL_HINT, 
       expect((await b.state()).paceMs).toBe(3_600);
     });
 
+    it("keeps a token, one lock holder, and drops the token a 401 rejected", async () => {
+      const store = redisStore(redis);
+      const t = {
+        value: "tok-1",
+        expiresAt: Date.now() + 600_000,
+        refreshAt: Date.now() + 540_000,
+      };
+      const first = await store.acquireTokenLock("c1", 10_000);
+      expect(first).toBeTruthy();
+      expect(await store.acquireTokenLock("c1", 10_000)).toBeUndefined();
+      await store.putToken("c1", JSON.stringify(t), 600_000);
+      await store.releaseTokenLock("c1", "someone else");
+      expect(await store.acquireTokenLock("c1", 10_000)).toBeUndefined();
+      await store.releaseTokenLock("c1", first!);
+      expect(await store.acquireTokenLock("c1", 10_000)).toBeTruthy();
+      expect(JSON.parse((await store.getToken("c1"))!)).toEqual(t);
+      expect(await redis.pttl("xdr-sdk:token:{c1}")).toBeGreaterThan(590_000);
+      await store.dropToken("c1", "tok-0");
+      expect(await store.getToken("c1")).toBeDefined();
+      await store.dropToken("c1", "tok-1");
+      expect(await store.getToken("c1")).toBeUndefined();
+    });
+
     it("runs its scripts by SHA and sends them again after SCRIPT FLUSH", async () => {
       const b = budget(5, { reserve: 0, lowReserve: 0 });
       await b.acquire(normal, undefined, 0);

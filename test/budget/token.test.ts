@@ -77,6 +77,16 @@ describe("sharedToken", () => {
     ).rejects.toBeInstanceOf(TimeoutError);
   });
 
+  it("after a 401, drops the stored token only if it is still the rejected one", async () => {
+    const store = memoryTokenStore();
+    await sharedToken(store, "k", async () => token("tok-1"));
+    await store.dropToken("k", "tok-0");
+    expect(await store.getToken("k")).toContain("tok-1");
+    await store.dropToken("k", "tok-1");
+    expect(await store.getToken("k")).toBeUndefined();
+    expect((await sharedToken(store, "k", async () => token("tok-2"))).value).toBe("tok-2");
+  });
+
   it("keys a client by a hash: neither the secret nor the id shows", async () => {
     const a = await tokenKey("https://x/iroh/oauth2/token", "client-1", "s3cr3t");
     const b = await tokenKey("https://x/iroh/oauth2/token", "client-1", "rotated");
