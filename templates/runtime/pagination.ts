@@ -94,7 +94,9 @@ function pagePromise<Item>(
   walk: Walk,
   cursor?: Cursor,
 ): PagePromise<Item> {
-  const page = i.run(() => i.build(op, args, options, cursor), op, options).then(toPage);
+  // Pages after the first are bulk work: the low lane under a budget, unless the caller chose.
+  const sent = cursor && !options?.priority ? { ...options, priority: "low" as const } : options;
+  const page = i.run(() => i.build(op, args, sent, cursor), op, sent).then(toPage);
   return new Pages(page, options?.maxItems);
 
   function toPage(raw: Raw): Page<Item> {

@@ -39,6 +39,7 @@ import {
   sleep,
 } from "./retry.js";
 import { missingScopes } from "./scopes.js";
+import type { BudgetCall } from "./budget.js";
 import { type Token, type TokenSource, tokenSource } from "./token.js";
 import type {
   ApiDescriptor,
@@ -55,6 +56,8 @@ const REGIONS: readonly string[] = ["us", "eu", "apjc"];
 const CISCO_HOST =
   /^(?:visibility|private\.intel|intel)(?:\.(eu|apjc))?\.amp\.cisco\.com$|^(?:automate|conure)\.(us|eu|apjc)\.security\.cisco\.com$/;
 const JSON_TYPE = "application/json";
+/** What the budget sees of a raw-client request. */
+const RAW: Operation = { name: "fetch", method: "GET", path: "", args: "none" };
 /** Redirects followed within the origin; any to another origin is refused. */
 const MAX_HOPS = 5;
 
@@ -178,6 +181,7 @@ export function createTransport(api: ApiDescriptor, o: XdrOptions = {}): Transpo
   const maxRetries = o.maxRetries ?? 2;
   const maxRetryAfterMs = o.maxRetryAfterMs ?? 60_000;
   const maxBytes = o.maxResponseBytes;
+  const budget = o.budget;
   const { fetch: fetchFn, dispatcher, logger: log, clientId, clientSecret, accessToken } = o;
   /** Scheme of the API (standalone packages); XDR: OAuth2 at the region's token URL. */
   const scheme: AuthScheme | undefined = api.auth
@@ -451,6 +455,8 @@ export function createTransport(api: ApiDescriptor, o: XdrOptions = {}): Transpo
     const auth = op?.auth !== false;
     let retries = 0;
     let reauthed = false;
+    /** What the budget is told of this call (built on the first attempt). */
+    let call: BudgetCall | undefined;
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw aborted(signal);
       const started = Date.now();
@@ -474,12 +480,25 @@ export function createTransport(api: ApiDescriptor, o: XdrOptions = {}): Transpo
         if (timed) timer = setTimeout(abortController, ms, ctrl!);
         if (signal) unlink = onAbort(signal, () => ctrl!.abort());
         if (auth) t = await authorize(b, op, ctrl?.signal);
-        if (op?.rateLimit) await limit(op, ctrl?.signal);
+        if (budget) {
+          call ??= {
+            op: name,
+            priority:
+              ro?.priority ??
+              budget.priorityOf(op ?? { ...RAW, method: b.method as "GET", path: b.path }, false),
+            rule: op?.rateLimit,
+          };
+          await budget.acquire(call, ctrl?.signal, maxRetryAfterMs);
+        } else if (op?.rateLimit) await limit(op, ctrl?.signal);
         b.init.signal = ctrl?.signal;
         sent = true;
         res = await send(raw ? raw() : b.url, b.init);
         if (api.version) drift(res.headers);
         const status = res.status;
+        if (budget) {
+          const wait = status === 429 ? parseRetryAfter(res.headers.get("retry-after")) : undefined;
+          void budget.observe(res.headers, status, wait, call);
+        }
         if (!raw && status >= 300 && status < 400) {
           // `send` followed what it could: this one leaves the origin (or loops).
           let to = "";

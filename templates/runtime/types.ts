@@ -145,6 +145,9 @@ export type BodyArg<O> = RequestBody<O>;
 
 // ---- Options -----------------------------------------------------------------------------------
 
+import type { Budget, Priority } from "./budget.js";
+export type { Budget, Priority };
+
 /** Anything with `debug` (console, pino, winston…). Receives no secrets. */
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -217,6 +220,11 @@ export interface ClientOptions {
    * one the SDK was generated from. Default: one `logger.warn` line.
    */
   onDrift?: (drift: Drift) => void;
+  /**
+   * A client-side share of the organisation's rate limit (`createBudget({ share: 2000 })` from
+   * `xdr-sdk/budget`), in memory or shared by many processes through Redis.
+   */
+  budget?: Budget;
 }
 
 /** Options of `createXdr` and of each `create…Client`. */
@@ -235,6 +243,8 @@ export interface RequestOptions {
   timeoutMs?: number;
   maxRetries?: number;
   headers?: Record<string, string>;
+  /** Lane under a `budget`: high (response actions, deletes), normal, low (bulk, later pages). */
+  priority?: Priority;
   /** Paged calls: stop iterating after this many pages. */
   maxPages?: number;
   /** Paged calls: stop iterating after this many items. */
