@@ -188,6 +188,29 @@ describe("Automation _links cycles", () => {
   });
 });
 
+describe("servers that ignore their cursor (same page, new cursor every time)", () => {
+  it("CTIA: the same page with an ever-new X-Next ends without yielding duplicates", async () => {
+    srv.route(CTIA, (_h, res, n) =>
+      json(res, 200, [{ id: "a" }, { id: "b" }], { "x-next": `limit=2&offset=${n * 2}` }),
+    );
+    const { items, runaway } = await drain(paginate(client(), ctiaSearch, {}), 50);
+    expect(runaway).toBe(false);
+    expect(items.map((i) => (i as { id: string }).id)).toEqual(["a", "b"]);
+  });
+
+  it("Automation: the same page with an ever-new _links.next ends without yielding duplicates", async () => {
+    srv.route(LINKS, (_h, res, n) =>
+      json(res, 200, {
+        results: [{ id: "a" }, { id: "b" }],
+        _links: { next: `/v1/workflows?start=${n * 2}&limit=2` },
+      }),
+    );
+    const { items, runaway } = await drain(paginate(client(), linksList, {}), 50);
+    expect(runaway).toBe(false);
+    expect(items.map((i) => (i as { id: string }).id)).toEqual(["a", "b"]);
+  });
+});
+
 describe("maxPages and maxItems", () => {
   /** A server with an endless supply of distinct cursors. */
   const endless = (per = 10) => ctiaCursors((n) => `limit=${per}&offset=${n * per}`, per);

@@ -54,6 +54,9 @@ describe("cleartext base URLs", () => {
     "http://localhost.example.com",
     "http://127.0.0.1.nip.io",
     "http://0.0.0.0",
+    "HTTP://EXAMPLE.COM",
+    "http://localhost.",
+    "http://[::ffff:10.0.0.1]",
   ])("refuses %s as baseUrls.iroh, naming the option", (url) => {
     refusedAt("baseUrls.iroh", { accessToken: "t", baseUrls: { iroh: url } });
   });
@@ -65,6 +68,9 @@ describe("cleartext base URLs", () => {
     "http://LOCALHOST",
     "http://[::1]:8080",
     "http://api.localhost",
+    "http://[0:0:0:0:0:0:0:1]",
+    "http://0x7f000001",
+    "http://2130706433",
     "https://example.com",
     "https://10.0.0.1/api",
   ])("allows %s", (url) => {
