@@ -70,7 +70,7 @@ export function describeRuntimes(ctx: Context): void {
           ...(script.endsWith(".cjs") ? { sameModule: true } : {}),
         });
       },
-      120_000,
+      300_000,
     );
   });
 }
