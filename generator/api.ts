@@ -82,7 +82,9 @@ export async function configOf(options: CommonOptions): Promise<Config> {
     if (options.name !== undefined || options.out !== undefined) {
       throw new BadInputError({ file: "command line" }, "--name and --out go with --input");
     }
-    return loadConfig(resolve(cwd, options.config ?? CONFIG_FILE));
+    // Relative to the process's folder, as messages name files.
+    const file = resolve(cwd, options.config ?? CONFIG_FILE);
+    return loadConfig(relative(process.cwd(), file) || file);
   }
   if (!options.name || !options.out) {
     throw new BadInputError({ file: "command line" }, "--input needs --name NAME and --out DIR");

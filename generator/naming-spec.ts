@@ -115,7 +115,8 @@ function candidates(op: NamingInput, notes: Map<string, string>): string[][] {
     id !== undefined && isMeaningfulId(id, op.method, op.path) ? groupOf(op) : undefined;
   const split = id !== undefined ? splitId(id) : undefined;
   if (split) list.push(split);
-  else if (group !== undefined) list.push([group, camelCase(id!)]);
+  // `health` in group `health` says nothing the group does not: the path's name says more.
+  else if (group !== undefined && camelCase(id!) !== group) list.push([group, camelCase(id!)]);
   list.push(derived);
   if (id !== undefined) list.push([derived[0]!, camelCase(id)]);
   list.push([derived[0]!, fullPathName(op.method, op.path)]);

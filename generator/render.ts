@@ -13,6 +13,7 @@ import {
   tsLiteral,
   tsString,
 } from "./escape.js";
+import { BadInputError } from "./errors.js";
 import type { ApiModel, GroupModel, OperationModel } from "./model.js";
 import type { SchemeDoc } from "./security.js";
 import { typeStem } from "./naming.js";
@@ -54,9 +55,12 @@ export async function loadTemplates(defaultDir: string, overrideDir?: string): P
   hb.registerHelper("raw", (value: unknown) => safe(String(value ?? "")));
 
   const sources = new Map<string, string>();
+  /** Templates and partials taken from `overrideDir`: their failures are the user's to fix. */
+  const overridden = new Set<string>();
   for (const dir of [defaultDir, overrideDir].filter((d): d is string => d !== undefined)) {
     for (const name of await listFiles(dir)) {
       sources.set(name, await readFile(join(dir, name), "utf8"));
+      if (dir === overrideDir) overridden.add(name);
     }
   }
   for (const [name, source] of sources) {
@@ -74,7 +78,17 @@ export async function loadTemplates(defaultDir: string, overrideDir?: string): P
         template = hb.compile(source, { strict: true, noEscape: false });
         compiled.set(name, template);
       }
-      return template(data);
+      try {
+        return template(data);
+      } catch (error) {
+        // A broken override is bad input; a broken default template is a bug (rethrown).
+        if (overrideDir === undefined || overridden.size === 0) throw error;
+        const culprit = overridden.has(name) ? name : [...overridden].sort().join(", ");
+        throw new BadInputError(
+          { file: join(overrideDir, culprit) },
+          `template failed: ${(error as Error).message.split("\n")[0]}`,
+        );
+      }
     },
   };
 }

@@ -131,9 +131,13 @@ async function swapIn(temp: string, outDir: string): Promise<void> {
 
 /**
  * Test seam for the crash-safety tests: with XDR_CODEGEN_TEST_PAUSE=<point> the process stops
- * there (and says so on stderr) until it is killed.
+ * there (and says so on stderr) until it is killed; with `bug` it throws as a bug would.
  */
 async function pausePoint(point: "write" | "swap"): Promise<void> {
+  // XDR_CODEGEN_TEST_PAUSE=bug: an unexpected exception, for the test of internal errors.
+  if (process.env.XDR_CODEGEN_TEST_PAUSE === "bug" && point === "write") {
+    throw new TypeError("simulated bug (XDR_CODEGEN_TEST_PAUSE=bug)");
+  }
   if (process.env.XDR_CODEGEN_TEST_PAUSE !== point) return;
   process.stderr.write(`xdr-codegen: paused at ${point}\n`);
   await new Promise(() => setInterval(() => undefined, 1 << 30));
