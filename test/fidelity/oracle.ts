@@ -172,3 +172,20 @@ export function formatCoverage(service: string, c: Comparison): string {
   const total = c.matched.length + c.missing.length;
   return `${service}: ${c.matched.length}/${total} (${(coverageRatio(c) * 100).toFixed(1)} %)`;
 }
+
+/** One of our specs, parsed, with its `paths` and a resolver of local `$ref`s. */
+export interface ReadSpec {
+  document: Json;
+  paths: Record<string, Record<string, unknown>>;
+  /** Follows `$ref`s (chained) to the node they name; other values come back as they are. */
+  resolve(node: unknown): unknown;
+}
+
+export function readSpec(file: string): ReadSpec {
+  const document = readDoc(file);
+  return {
+    document,
+    paths: (isObject(document.paths) ? document.paths : {}) as ReadSpec["paths"],
+    resolve: (node) => resolveLocal(document, node),
+  };
+}
