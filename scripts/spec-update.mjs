@@ -21,7 +21,7 @@
 //   --test-cmd CMD       default "npm test"; --skip-tests to skip
 import { spawnSync } from "node:child_process";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
@@ -113,6 +113,21 @@ const build = spawnSync(process.execPath, [join(ROOT, "scripts", "build.mjs"), "
 if (build.status !== 0) fail("building the generator failed");
 
 report.push("## Spec update", "");
+
+// Without the committed release state there is no released surface to compare with and no
+// version to bump from: generate would only record a baseline. Say so rather than pretend.
+const releaseFile = resolve(args.config).replace(/\.config\.json$/, ".release.json");
+if (releaseFile === resolve(args.config) || !existsSync(releaseFile)) {
+  const shown = releaseFile.endsWith(".release.json")
+    ? relative(process.cwd(), releaseFile)
+    : "NAME.release.json beside NAME.config.json";
+  const warning =
+    `no release state (${shown}): the change cannot be rated against the released SDK nor ` +
+    "the version bumped; run `npm run generate` on the released specs and commit the file it writes";
+  console.error(`spec-update: warning: ${warning}`);
+  report.push(`> **Warning:** ${warning}.`, "");
+  summary.warning = warning;
+}
 const source = [
   ...(args.offline ? ["--offline"] : []),
   ...(args.from ? ["--from", args.from] : []),

@@ -1,7 +1,7 @@
 // scripts/spec-update.mjs, the "a new spec was published" loop, run as CI runs it but offline:
 // the new document comes from a local mirror, the test command is a stand-in for `npm test`.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import yaml from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -99,6 +99,16 @@ describe("scripts/spec-update.mjs", () => {
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/tests fail on the new spec/);
     expect(JSON.parse(ws.read("out/package.json")).version).toBe("3.0.0");
+  });
+
+  it("warns when no release state is committed (nothing to rate against, no version to bump)", () => {
+    rmSync(ws.path("xdr-codegen.release.json"));
+    const r = loop("--skip-tests", "--json", "summary.json");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(
+      /warning: no release state \(xdr-codegen\.release\.json\): the change cannot be rated/,
+    );
+    expect(JSON.parse(ws.read("summary.json")).warning).toMatch(/^no release state/);
   });
 
   it("exits 2 on a bad config", () => {
