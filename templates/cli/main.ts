@@ -60,13 +60,16 @@ export async function run(
       return found.length ? 0 : 1;
     }
     if (command === "verdicts" || command === "targets" || command === "investigate-url") {
-      if (rest[0] === "--help" || rest[0] === "-h" || rest.length === 0) {
-        (rest.length ? io.out : io.err)(
+      const words = rest.filter((a) => a === "-" || !a.startsWith("-"));
+      const help = rest.includes("--help") || rest.includes("-h");
+      if (help || words.length === 0) {
+        (help ? io.out : io.err)(
           `Usage: xdr ${command} "<text>"   (or - to read the text from stdin)\n`,
         );
-        return rest.length ? 0 : 2;
+        return help ? 0 : 2;
       }
-      const text = rest[0] === "-" ? io.readStdin() : rest.join(" ");
+      if (words.length !== rest.length) throw new UsageError(`xdr ${command} takes a text only`);
+      const text = words[0] === "-" ? io.readStdin() : words.join(" ");
       if (command === "investigate-url") {
         const region = env.options.region;
         io.out(investigateUrl(text, region) + "\n");

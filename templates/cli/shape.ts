@@ -48,7 +48,8 @@ export interface Bounded {
  * anything else is cut at the limit.
  */
 export function bound(value: unknown, maxChars: number): Bounded {
-  const text = JSON.stringify(value ?? null, null, 1);
+  // Compact: indentation would spend an agent's context on whitespace.
+  const text = JSON.stringify(value ?? null);
   if (text.length <= maxChars) return { text };
   const list = Array.isArray(value)
     ? { key: undefined, items: value }
@@ -62,8 +63,6 @@ export function bound(value: unknown, maxChars: number): Bounded {
       const items = list.items.slice(0, n);
       return JSON.stringify(
         list.key === undefined ? items : { ...(value as object), [list.key]: items },
-        null,
-        1,
       );
     };
     // Binary search for the most items that fit.

@@ -181,6 +181,9 @@ describe("the Python SDK's commands", () => {
     const targets = await xdr(["targets", "internetbadguys.com"]);
     expect(targets.code, targets.stderr).toBe(0);
     expect(JSON.parse(targets.stdout)).toHaveProperty("targets");
+    const help = await xdr(["verdicts", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: xdr verdicts "<text>"');
     const url = await xdr(["investigate-url", "8.8.8.8"]);
     expect(url.stdout.trim()).toBe("https://visibility.amp.cisco.com/investigate?q=8.8.8.8");
   });
