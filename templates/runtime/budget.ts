@@ -13,7 +13,13 @@
 // comes with the user's `createBudget`, so a bundle that does not use a budget leaves it out.
 import { RateLimitError, TimeoutError, rateLimitOf } from "./errors.js";
 import { aborted, onAbort, sleep } from "./retry.js";
-import type { TokenStore } from "./budget-token.js";
+import {
+  type SharedToken,
+  type SharedTokenOptions,
+  type TokenStore,
+  sharedToken,
+  tokenKey,
+} from "./budget-token.js";
 import type { Logger, Operation, RateLimitInfo, RateLimitRule } from "./types.js";
 
 export type Priority = "high" | "normal" | "low";
@@ -148,8 +154,27 @@ export interface Budget {
    * budget carries no priority code. `page`: a page after the first of a listing.
    */
   priorityOf(op: Operation, page: boolean): Priority;
-  /** For token.ts: the store of the cross-process token single-flight, if any. */
+  /** The store of the cross-process token single-flight, if any. */
   readonly tokens?: TokenStore;
+  /**
+   * For token.ts, present when `tokens` is: the client's token from the shared store, or one
+   * `fetchToken` among all the processes sharing it (see `sharedToken`). token.ts calls it in
+   * place of its token request, so that it needs no import of its own.
+   */
+  readonly shareToken?: (
+    client: TokenClient,
+    fetchToken: () => Promise<SharedToken>,
+    options?: SharedTokenOptions,
+  ) => Promise<SharedToken>;
+  /** For token.ts after a 401: drops the shared token if it is still `value`. */
+  readonly dropToken?: (client: TokenClient, value: string) => Promise<void>;
+}
+
+/** Whose token: the store key is a hash of the three. */
+export interface TokenClient {
+  readonly tokenUrl: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
 }
 
 const HOUR = 3_600_000;
@@ -221,9 +246,22 @@ export function createBudget(o: BudgetOptions): Budget {
 
   const tokens =
     o.tokens ?? ("acquireTokenLock" in store ? (store as BudgetStore & TokenStore) : undefined);
+  /** Store keys per client, hashed once (Web Crypto is asynchronous). */
+  const tokenKeys = new Map<string, Promise<string>>();
+  const keyOf = (c: TokenClient): Promise<string> => {
+    const id = JSON.stringify([c.tokenUrl, c.clientId, c.clientSecret]);
+    let k = tokenKeys.get(id);
+    if (!k) tokenKeys.set(id, (k = tokenKey(c.tokenUrl, c.clientId, c.clientSecret)));
+    return k;
+  };
 
   return {
     tokens,
+    ...(tokens && {
+      shareToken: async (client, fetchToken, options) =>
+        sharedToken(tokens, await keyOf(client), fetchToken, options),
+      dropToken: async (client, value) => tokens.dropToken(await keyOf(client), value),
+    }),
     priorityOf: o.priorityOf ?? priorityOf,
     async acquire(call, signal, maxWaitMs) {
       const rule = call.rule;

@@ -305,6 +305,32 @@ describe("the token store", () => {
     expect(budget({ store: both }).tokens).toBe(both);
     const tokens = memoryTokenStore();
     expect(budget({ tokens }).tokens).toBe(tokens);
+    expect(budget().shareToken).toBeUndefined();
+  });
+
+  it("shares a token per client through the store, and drops it after a 401", async () => {
+    vi.useRealTimers();
+    const tokens = memoryTokenStore();
+    const a = budget({ tokens });
+    const b = budget({ tokens });
+    const client = { tokenUrl: "https://x/token", clientId: "id", clientSecret: "s" };
+    const t = (value: string) => ({
+      value,
+      expiresAt: Date.now() + 600_000,
+      refreshAt: Date.now() + 540_000,
+    });
+    const fetchToken = vi.fn(async () => t("tok-1"));
+    const got = await Promise.all([
+      a.shareToken!(client, fetchToken),
+      b.shareToken!(client, fetchToken),
+    ]);
+    expect(got.map((x) => x.value)).toEqual(["tok-1", "tok-1"]);
+    expect(fetchToken).toHaveBeenCalledTimes(1);
+    // Another client id has its own token.
+    await a.shareToken!({ ...client, clientId: "other" }, fetchToken);
+    expect(fetchToken).toHaveBeenCalledTimes(2);
+    await b.dropToken!(client, "tok-1");
+    expect((await a.shareToken!(client, async () => t("tok-2"))).value).toBe("tok-2");
   });
 });
 

@@ -3,7 +3,6 @@
 import { Redis } from "ioredis";
 import { createBudget } from "../../templates/runtime/budget.js";
 import { redisStore } from "../../templates/runtime/budget-redis.js";
-import { sharedToken, tokenKey } from "../../templates/runtime/budget-token.js";
 import { RateLimitError } from "../../templates/runtime/errors.js";
 import { parseRetryAfter } from "../../templates/runtime/retry.js";
 
@@ -30,10 +29,10 @@ const store = redisStore(redis);
 
 async function run(job: Job): Promise<Omit<Result, "id">> {
   if (job.kind === "token") {
-    const key = await tokenKey(job.tokenUrl, "client-1", "s3cr3t");
-    // As token.ts will: the budget's token store, which a Redis store provides.
-    const tokens = createBudget({ share: 1, store }).tokens!;
-    const t = await sharedToken(tokens, key, async () => {
+    // As token.ts does: the budget's single-flight, which a Redis store provides.
+    const budget = createBudget({ share: 1, store });
+    const client = { tokenUrl: job.tokenUrl, clientId: "client-1", clientSecret: "s3cr3t" };
+    const t = await budget.shareToken!(client, async () => {
       const res = await fetch(job.tokenUrl, { method: "POST" });
       const body = (await res.json()) as { access_token: string; expires_in: number };
       const now = Date.now();
