@@ -13,6 +13,7 @@ import {
   XdrError,
 } from "../../templates/runtime/errors.js";
 import { createTransport } from "../../templates/runtime/transport.js";
+import { startWorkflowAndWait } from "../../templates/runtime/workflow.js";
 import type { ApiDescriptor, XdrOptions } from "../../templates/runtime/types.js";
 import {
   basicOf,
@@ -401,6 +402,73 @@ describe("server text cannot forge log lines or rewrite a terminal", () => {
     );
     const err = await caught(call());
     expect(err.message).not.toMatch(RAW_CONTROL);
+  });
+});
+
+describe("server text in other messages (scopes, workflow run ids and states)", () => {
+  // eslint-disable-next-line no-control-regex -- the control characters are what is looked for
+  const RAW = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/;
+  const automation = () =>
+    createTransport(
+      { name: "automation", servers: { us: "", eu: "", apjc: "" } },
+      { accessToken: "t", baseUrls: { automation: srv.url }, retryDelayMs: 1 },
+    );
+  const start = {
+    name: "workflows.start",
+    method: "POST" as const,
+    path: "/start",
+    args: "none" as const,
+  };
+  const getInstance = {
+    name: "instances.get",
+    method: "GET" as const,
+    path: "/inst/{id}",
+    args: "flat" as const,
+    pathParams: ["id"],
+    safe: true,
+  };
+
+  it("a granted scope with ANSI escapes is neutralised in MissingScopeError", async () => {
+    srv.route(TOKEN, (_h, res) =>
+      json(res, 200, {
+        access_token: "tok-scope-0123",
+        token_type: "bearer",
+        expires_in: 600,
+        scope: "enrich:read \u001b[31mevil\u0007",
+      }),
+    );
+    const err = await caught(call());
+    expect(err.name).toBe("MissingScopeError");
+    expect(err.message).not.toMatch(RAW);
+  });
+
+  it("a workflow run id with ANSI escapes is neutralised in WorkflowRunError", async () => {
+    srv.route("POST /start", (_h, res) =>
+      json(res, 202, [{ id: "i\u001b[2J", status: { state: "created" } }]),
+    );
+    srv.route("GET /inst/i%1B%5B2J", (_h, res) => json(res, 200, { status: { state: "failed" } }));
+    const err = await caught(
+      startWorkflowAndWait(automation(), start, getInstance, undefined, { pollIntervalMs: 1 }),
+    );
+    expect(err.name).toBe("WorkflowRunError");
+    expect(err.message).not.toMatch(RAW);
+  });
+
+  it("a run state with CR/LF is neutralised in the wait's TimeoutError", async () => {
+    srv.route("POST /start", (_h, res) =>
+      json(res, 202, [{ id: "i1", status: { state: "created" } }]),
+    );
+    srv.route("GET /inst/i1", (_h, res) =>
+      json(res, 200, { status: { state: "running\r\n2026-01-01 INFO fake line" } }),
+    );
+    const err = await caught(
+      startWorkflowAndWait(automation(), start, getInstance, undefined, {
+        pollIntervalMs: 1,
+        waitTimeoutMs: 150,
+      }),
+    );
+    expect(err.name).toBe("TimeoutError");
+    expect(err.message).not.toMatch(RAW);
   });
 });
 
