@@ -8,6 +8,7 @@ import {
   AuthenticationError,
   ConfigurationError,
   ConnectionError,
+  ERROR_BODY_BYTES,
   ServerError,
   UsageError,
   XdrError,
@@ -125,6 +126,30 @@ describe("client secret and Basic credential echoed by the token endpoint", () =
     );
     const err = await caught(call());
     expect(secretLeaks(surfaces(err))).toEqual([]);
+  });
+});
+
+describe("secrets cut by the error-body excerpt", () => {
+  const plain = (res: ServerResponse, status: number, text: string) => {
+    res.writeHead(status, { "content-type": "text/plain" });
+    res.end(text);
+  };
+
+  it("leaves no leading part of the secret when the 64 KiB cut falls inside it", async () => {
+    const pad = "a".repeat(ERROR_BODY_BYTES - 1 - 20) + " ";
+    srv.route(TOKEN, (_h, res) => plain(res, 401, `${pad}${SECRET} trailing text`));
+    const err = await caught(call());
+    expect(err).toBeInstanceOf(AuthenticationError);
+    expect(surfaces(err)).not.toContain(SECRET.slice(0, 16));
+  });
+
+  it("leaves no decodable part of the Basic credential when the cut falls inside it", async () => {
+    // 32 base64 characters = 24 bytes of "client-0d5e3a4c:" + the secret's first 8 characters.
+    const pad = "a".repeat(ERROR_BODY_BYTES - 1 - 32) + " ";
+    srv.route(TOKEN, (_h, res) => plain(res, 401, `${pad}${basic.b64} trailing`));
+    const err = await caught(call());
+    expect(err).toBeInstanceOf(AuthenticationError);
+    expect(surfaces(err)).not.toContain(basic.b64.slice(0, 32));
   });
 });
 
