@@ -169,8 +169,10 @@ export async function updateRelease(
   const before = JSON.stringify(state);
 
   const diffs: ApiDiff[] = [];
+  // A state without snapshots is a baseline: every API is recorded, none reported as added.
+  const fresh = Object.keys(state.apis).length === 0;
   for (const api of config.apis) {
-    if (options.only && !options.only.includes(api.name)) continue;
+    if (!fresh && options.only && !options.only.includes(api.name)) continue;
     if (api.fetch && !(await exists(api.spec))) {
       if (!options.fetchMissingSpec) continue;
       await options.fetchMissingSpec(api);
@@ -183,8 +185,18 @@ export async function updateRelease(
     if (recorded) {
       const diff = diffApi(api.name, decodeSurface(recorded.surface), surface);
       if (diff.changes.length > 0) diffs.push(diff);
+    } else if (!fresh) {
+      diffs.push(apiChange(api.name, "", surface.version, "api-added", surface));
     }
     state.apis[api.name] = { inputs, surface: encodeSurface(surface) };
+  }
+  if (!options.only) {
+    for (const name of Object.keys(state.apis)) {
+      if (config.apis.some((a) => a.name === name)) continue;
+      const gone = decodeSurface(state.apis[name]!.surface);
+      diffs.push(apiChange(name, gone.version, "", "api-removed", gone));
+      delete state.apis[name];
+    }
   }
 
   let entry: ReleaseEntry | undefined;
@@ -203,6 +215,33 @@ export async function updateRelease(
   }
   if (JSON.stringify(state) !== before || !existing) await writeState(file, state);
   return entry;
+}
+
+/** A whole API added to the package (minor) or removed from it (major): one line, not a list. */
+function apiChange(
+  api: string,
+  fromVersion: string,
+  toVersion: string,
+  kind: "api-added" | "api-removed",
+  surface: ApiSurface,
+): ApiDiff {
+  const count = Object.keys(surface.methods).length;
+  const added = kind === "api-added";
+  return {
+    api,
+    fromVersion,
+    toVersion,
+    changes: [
+      {
+        api,
+        method: api,
+        kind,
+        message: `${added ? "new API" : "API removed"} (${count} method${count === 1 ? "" : "s"})`,
+        impact: added ? "minor" : "major",
+        breaking: !added,
+      },
+    ],
+  };
 }
 
 /** Problems `check` reports: an API whose inputs changed since the state was written. */

@@ -47,8 +47,9 @@ export function reportMarkdown(report: DiffReport, options: { heading?: string }
 
 /** The Markdown of one API's changes, breaking ones first. */
 export function apiSection(api: ApiDiff, heading: string): string[] {
+  const { fromVersion: from, toVersion: to } = api;
   const versions =
-    api.fromVersion === api.toVersion ? "" : ` (spec ${api.fromVersion} → ${api.toVersion})`;
+    from === to ? "" : from && to ? ` (spec ${from} → ${to})` : ` (spec ${from || to})`;
   const lines = [`${heading} ${api.api}${versions}`];
   const groups: [string, Change[]][] = [
     ["Breaking", api.changes.filter((c) => c.breaking)],

@@ -14,6 +14,8 @@ export type Impact = "major" | "minor" | "patch";
 export type Bump = Impact | "none";
 
 export type ChangeKind =
+  | "api-added"
+  | "api-removed"
   | "method-added"
   | "method-removed"
   | "method-renamed"

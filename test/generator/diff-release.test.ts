@@ -95,6 +95,35 @@ describe("release state", () => {
     expect(readFileSync(stateFile(), "utf8")).toBe(baseline);
   });
 
+  it("an API added to the config is one minor line; one removed, one major line", async () => {
+    writeFileSync(stateFile(), JSON.stringify({ version: "1.0.0" }));
+    await updateRelease({ config, log, now: NOW });
+    copyFileSync(join(FIXTURES, "scopes/new.yaml"), join(dir, "more.yaml"));
+    const two = parseConfig(
+      {
+        package: { name: "things-sdk", version: "1.0.0" },
+        apis: { things: { spec: "things.yaml" }, more: { spec: "more.yaml" } },
+      },
+      "sdk.config.json",
+      dir,
+    );
+    const added = await updateRelease({ config: two, log, now: NOW });
+    expect(added).toMatchObject({ version: "1.1.0", bump: "minor" });
+    expect(added!.apis[0]!.changes[0]).toMatchObject({
+      method: "more",
+      kind: "api-added",
+      message: "new API (2 methods)",
+    });
+    const removed = await updateRelease({ config, log, now: NOW });
+    expect(removed).toMatchObject({ version: "2.0.0", bump: "major" });
+    expect(removed!.apis[0]!.changes[0]!.message).toBe("API removed (2 methods)");
+    expect(Object.keys((await readRelease(config))!.apis)).toEqual(["things"]);
+    const [file] = await changelogFiles(config);
+    expect(file!.content).toContain(
+      "### more (spec 1.0.0)\n\n**Breaking**\n\n- `more`: API removed",
+    );
+  });
+
   it("writes CHANGELOG.md newest first, from the state alone", async () => {
     // The config's version is lower than the state's: the state's counts.
     config = { ...config, package: { ...config.package, version: "0.1.0" } };
