@@ -91,6 +91,26 @@ describe("the xdr-sdk tarball", () => {
     expect(r.status).toBe(0);
   });
 
+  it("bundles for a browser: no Node built-in anywhere in the import graph", async () => {
+    // esbuild refuses a `node:` import under platform "browser" unless told it is external.
+    const esbuild = await import("esbuild");
+    const entry = [
+      'import { createXdr } from "xdr-sdk";',
+      'import { createIrohClient } from "xdr-sdk/iroh";',
+      "console.log(createXdr, createIrohClient);",
+    ].join("\n");
+    const result = await esbuild.build({
+      stdin: { contents: entry, resolveDir: packed.dir, loader: "js" },
+      bundle: true,
+      platform: "browser",
+      format: "esm",
+      write: false,
+      logLevel: "silent",
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.outputFiles[0]!.text).toContain("createXdr");
+  }, 60_000);
+
   it("carries the metadata npm shows: repository, homepage, bugs, keywords, MIT LICENSE", () => {
     expect(pkg).toMatchObject({
       license: "MIT",
