@@ -18,6 +18,8 @@ const HELP = `Usage: xdr-mcp [--transport stdio|http] [--port N] [--host H] [--t
 
   --transport   stdio (default) or http (Streamable HTTP at http://HOST:PORT/mcp)   XDR_MCP_TRANSPORT
   --host        address to bind for http (default 127.0.0.1)                        XDR_MCP_HOST
+  --allowed-hosts  Host headers accepted besides localhost ones, e.g. xdr.internal:8765
+                (requests for other names are refused: DNS rebinding)               XDR_MCP_ALLOWED_HOSTS
   --port        port for http (default 8765; 0 picks a free one)                    XDR_MCP_PORT
   --toolsets    operations offered as tools: all, an API (ctia), a group
                 (ctia.judgements) or an operation, comma-separated. Without:
@@ -42,6 +44,7 @@ export interface Launch {
   readonly transport: "stdio" | "http";
   readonly host: string;
   readonly port: number;
+  readonly allowedHosts: readonly string[];
 }
 
 export function settingsFrom(
@@ -53,6 +56,7 @@ export function settingsFrom(
     options: {
       transport: { type: "string" },
       host: { type: "string" },
+      "allowed-hosts": { type: "string" },
       port: { type: "string" },
       toolsets: { type: "string" },
       "read-only": { type: "boolean" },
@@ -73,14 +77,17 @@ export function settingsFrom(
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error("--port must be a port number");
   const max = Number(values["max-result-chars"] ?? env.XDR_MCP_MAX_RESULT_CHARS ?? 20000);
-  const toolsets = (values.toolsets ?? env.XDR_MCP_TOOLSETS ?? "")
-    .split(",")
-    .map((t) => t.trim())
-    .filter(Boolean);
+  const list = (text: string | undefined) =>
+    (text ?? "")
+      .split(",")
+      .map((t) => t.trim())
+      .filter(Boolean);
+  const toolsets = list(values.toolsets ?? env.XDR_MCP_TOOLSETS);
   return {
     transport,
     host: values.host ?? env.XDR_MCP_HOST ?? "127.0.0.1",
     port,
+    allowedHosts: list(values["allowed-hosts"] ?? env.XDR_MCP_ALLOWED_HOSTS),
     settings: {
       toolsets,
       readOnly: values["read-only"] === true || flag(env.XDR_MCP_READ_ONLY),
@@ -99,6 +106,7 @@ export async function startHttp(
   host: string,
   port: number,
   serverVersion: string,
+  extraHosts: readonly string[] = [],
 ): Promise<HttpServer> {
   const http = createHttpServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
@@ -120,6 +128,7 @@ export async function startHttp(
         `localhost:${actualPort}`,
         `[::1]:${actualPort}`,
         `${host}:${actualPort}`,
+        ...extraHosts,
       ],
     });
     const server = createServer(ctx, serverVersion);
@@ -165,7 +174,7 @@ async function main(): Promise<void> {
     );
     return;
   }
-  const http = await startHttp(ctx, launch.host, launch.port, version());
+  const http = await startHttp(ctx, launch.host, launch.port, version(), launch.allowedHosts);
   const address = http.address();
   const port = address && typeof address === "object" ? address.port : launch.port;
   ctx.log(
