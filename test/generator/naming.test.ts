@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { camelCase, deriveName, disambiguate, singular } from "../../generator/naming.js";
+import { isMeaningfulId, specNames } from "../../generator/naming-spec.js";
 
 describe("deriveName", () => {
   const cases: [string, { given: [string, string]; want: string }][] = [
@@ -108,5 +109,119 @@ describe("disambiguate", () => {
   });
   it("leaves distinct names alone", () => {
     expect(disambiguate([{ name: "a.b" }, { name: "a.c" }])).toEqual(["a.b", "a.c"]);
+  });
+});
+
+describe("names of a standalone client (from the spec's operationIds)", () => {
+  type Op = { method: string; path: string; operationId?: string; tags?: string[] };
+  const name = (ops: Op[]) => specNames(ops.map((o) => ({ tags: [], ...o }))).names;
+  const cases: [string, { given: Op[]; want: string[] }][] = [
+    [
+      "GitHub's group/action ids",
+      {
+        given: [
+          { method: "get", path: "/repos/{owner}/{repo}/pulls", operationId: "pulls/list" },
+          {
+            method: "put",
+            path: "/orgs/{org}/interaction-limits",
+            operationId: "interactions/set-restrictions-for-org",
+          },
+        ],
+        want: ["pulls.list", "interactions.setRestrictionsForOrg"],
+      },
+    ],
+    [
+      "Azure's Group_Action ids",
+      {
+        given: [{ method: "get", path: "/subscriptions/{id}/pets", operationId: "Pets_List" }],
+        want: ["pets.list"],
+      },
+    ],
+    [
+      "a chosen id, grouped by its tag",
+      {
+        given: [{ method: "get", path: "/pets", operationId: "listPets", tags: ["pets"] }],
+        want: ["pets.listPets"],
+      },
+    ],
+    [
+      "a chosen id without tags, grouped by its path",
+      {
+        given: [{ method: "post", path: "/v1/pets/{id}/adopt", operationId: "adoptPet" }],
+        want: ["pets.adoptPet"],
+      },
+    ],
+    [
+      "ids that spell out the route (Stripe) are named from the path",
+      {
+        given: [
+          { method: "get", path: "/v1/customers/{customer}", operationId: "GetCustomersCustomer" },
+          { method: "post", path: "/v1/customers", operationId: "PostCustomers" },
+          { method: "get", path: "/v1/users/{id}", operationId: "get_v1_users_id" },
+        ],
+        want: ["customers.get", "customers.create", "users.get"],
+      },
+    ],
+    ["no operationId", { given: [{ method: "get", path: "/pets" }], want: ["pets.list"] }],
+    [
+      "an id equal to its group says nothing more: the path's name",
+      { given: [{ method: "get", path: "/health", operationId: "health" }], want: ["health.list"] },
+    ],
+    [
+      "two routes that derive one name: the second says which route it is",
+      {
+        given: [
+          { method: "get", path: "/v1/pets" },
+          { method: "get", path: "/v2/pets" },
+        ],
+        want: ["pets.list", "pets.getV2Pets"],
+      },
+    ],
+    [
+      "a collision falls back to the operationId, never to a counter",
+      {
+        given: [
+          { method: "get", path: "/v1/pets", operationId: "GetV1Pets" },
+          { method: "get", path: "/v2/pets", operationId: "GetV2Pets" },
+        ],
+        want: ["pets.list", "pets.getV2Pets"],
+      },
+    ],
+    [
+      "an operation and a group never share a name",
+      {
+        given: [
+          { method: "get", path: "/a", operationId: "repos" },
+          { method: "get", path: "/b", operationId: "repos/get" },
+        ],
+        want: ["a.repos", "repos.get"],
+      },
+    ],
+    [
+      "members every client has are renamed",
+      {
+        given: [
+          { method: "get", path: "/x", operationId: "api/then" },
+          { method: "get", path: "/y", operationId: "raw/list" },
+          { method: "post", path: "/z", operationId: "ops/constructor" },
+        ],
+        want: ["api.getThen", "rawApi.list", "ops.postConstructor"],
+      },
+    ],
+  ];
+  it.each(cases)("%s", (_title, { given, want }) => {
+    expect(name(given)).toEqual(want);
+  });
+
+  it.each([
+    ["listPets", "get", "/pets", true],
+    ["pulls/list", "get", "/repos/{o}/{r}/pulls", true],
+    ["GetCustomersCustomer", "get", "/v1/customers/{customer}", false],
+    ["DeleteApplePayDomainsDomain", "delete", "/v1/apple_pay/domains/{domain}", false],
+    ["getPetById", "get", "/pet/{petId}", false],
+    ["getInventory", "get", "/store/inventory", false],
+    ["findPetsByStatus", "get", "/pet/findByStatus", true],
+  ])("%s on %s %s is meaningful: %s", (id, method, path, want) => {
+    expect(isMeaningfulId(id, method, path)).toBe(want);
   });
 });
