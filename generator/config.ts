@@ -4,6 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { BadInputError, toPointer } from "./errors.js";
+import { parseDerive, type DeriveConfig } from "./derive.js";
 
 export const REGIONS = ["us", "eu", "apjc"] as const;
 export type Region = (typeof REGIONS)[number];
@@ -38,6 +39,8 @@ export interface ApiConfig {
    * Go's `interface{}` that way ("a string, boolean, number or array").
    */
   readonly emptyObjectsAsUnknown: boolean;
+  /** A subset of the spec's operations (derived APIs such as Global Intel); see derive.ts. */
+  readonly derive?: DeriveConfig;
   /** Named operations behind `workflows.start(…, { wait: true })`. */
   readonly workflowRun?: { readonly start: string; readonly getInstance: string };
   /**
@@ -172,6 +175,8 @@ export function parseConfig(raw: unknown, file: string, dir: string): Config {
         mirrors: strings(fetchRaw.mirrors ?? [], [...path, "fetch", "mirrors"]),
       },
       emptyObjectsAsUnknown: api.emptyObjectsAsUnknown === true,
+      derive:
+        api.derive === undefined ? undefined : parseDerive(api.derive, file, [...path, "derive"]),
       style: root.xdr === true ? "xdr" : "generic",
       workflowRun: runRaw && {
         start: str(runRaw.start, [...path, "workflowRun", "start"]),

@@ -9,6 +9,7 @@ import { BadInputError } from "./errors.js";
 import { verifySpecAgainstLock } from "./fetch-spec.js";
 import { formatFiles } from "./format.js";
 import { loadSpec } from "./load.js";
+import { deriveSpec } from "./derive.js";
 import { buildModel } from "./model.js";
 import { changelogFiles, releaseHash, releasedConfig, updateRelease } from "./changelog.js";
 import { generateTargets } from "./targets/index.js";
@@ -240,7 +241,10 @@ async function renderApi(
       throw new BadInputError({ file }, `refusing to generate from it: ${reason}`);
     }
   }
-  const spec = await loadSpec(relative(process.cwd(), api.spec) || api.spec);
+  const spec = deriveSpec(
+    await loadSpec(relative(process.cwd(), api.spec) || api.spec),
+    api.derive,
+  );
   const model = buildModel(spec, api, config.tokenUrls);
   const view = apiView(model);
   const types = await renderTypes(spec.document, {
