@@ -2,6 +2,7 @@
 // programmatic API (the CLI is a thin layer over it): a child process per run cost seconds of
 // start-up each and timed tests out on a busy 2-core machine. Child processes remain where the
 // process is the subject: exit codes and stderr, SIGKILL, watch, --help and --version.
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -146,6 +147,31 @@ describe("a moved or re-cloned checkout", () => {
       rmSync(moved, { recursive: true, force: true });
     }
     expect(ws.read("out/.xdr-codegen-manifest.json")).not.toContain(ROOT);
+  });
+});
+
+describe("a copy of xdr-codegen itself in another folder", () => {
+  it("regenerates nothing that the original wrote, and writes the same bytes", async () => {
+    const copies = [0, 1].map(() => mkdtempSync(join(ROOT, ".xdr-test-tmp", "tool-")));
+    try {
+      for (const copy of copies) {
+        for (const part of ["dist/xdr-codegen.js", "dist/index.js", "templates", "package.json"]) {
+          cpSync(join(ROOT, part), join(copy, part), { recursive: true });
+        }
+      }
+      const run = (copy: string, args: string[]) =>
+        spawnSync(process.execPath, [join(copy, "dist/xdr-codegen.js"), ...args], {
+          cwd: ws.dir,
+          encoding: "utf8",
+        });
+      expect(run(copies[0]!, ["generate"]).status).toBe(0);
+      const first = await tree();
+      expect(run(copies[1]!, ["generate"]).stdout).toMatch(/^nothing to do/m);
+      expect(run(copies[1]!, ["generate", "--force"]).status).toBe(0);
+      expect(await tree()).toEqual(first);
+    } finally {
+      for (const copy of copies) rmSync(copy, { recursive: true, force: true });
+    }
   });
 });
 
