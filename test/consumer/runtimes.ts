@@ -40,6 +40,8 @@ const RUNTIMES: Runtime[] = [
         DENO,
         [
           "run",
+          // Nothing from the network: the package and openapi-fetch come from node_modules.
+          "--cached-only",
           // Only what the smoke needs: its environment, the installed package, the simulator.
           "--allow-env",
           `--allow-read=${ctx.project}`,
