@@ -30,7 +30,8 @@ const RUNTIMES: Runtime[] = [
     name: "Bun",
     skip: missing(BUN),
     exec: (ctx, script) =>
-      run(BUN, ["run", script], ctx.project, { ...QUIET, SIM_URL: ctx.simUrl }),
+      // `--no-install`: never Bun's auto-install (the network), only node_modules.
+      run(BUN, ["run", "--no-install", script], ctx.project, { ...QUIET, SIM_URL: ctx.simUrl }),
   },
   {
     name: "Deno",
