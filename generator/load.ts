@@ -5,6 +5,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { BadInputError, toPointer, type Place } from "./errors.js";
+import { resolveRef } from "./ref.js";
 
 export type OpenApiDocument = Record<string, unknown> & {
   openapi: string;
@@ -68,6 +69,7 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
   throwFirstError(bundled.problems, placeOf);
 
   const result = bundled.bundle.parsed as OpenApiDocument;
+  pruneMappings(result);
   checkHasOperations(result, placeOf);
   return {
     file,
@@ -245,6 +247,13 @@ interface Problem {
  */
 function isFatal(problem: Problem): boolean {
   if (problem.severity !== "error") return false;
+  const where = problem.location?.[0]?.pointer ?? "";
+  // A discriminator's mapping only narrows a union: one that names nothing is left out of the
+  // types (openapi-typescript gives up on the whole document instead).
+  const unresolved = problem.ruleId === "no-unresolved-refs" || problem.ruleId === "bundler";
+  if (unresolved && /\/discriminator\/mapping\/[^/]+$/.test(where)) {
+    return false;
+  }
   if (problem.ruleId !== "struct") return true;
   const pointer = problem.location?.[0]?.pointer ?? "";
   if (/\/x-/.test(pointer)) return false;
@@ -261,6 +270,36 @@ function throwFirstError(problems: readonly Problem[], placeOf: (p: string, f?: 
   const place = placeOf(location?.pointer ?? "#/", location?.source?.absoluteRef);
   const rule = problem.ruleId ? ` [${problem.ruleId}]` : "";
   throw new BadInputError(place, problem.message.replace(/\s+$/, "") + rule);
+}
+
+/** Drops discriminator mappings that name no schema of the document (see `isFatal`). */
+function pruneMappings(doc: OpenApiDocument): void {
+  const seen = new Set<unknown>();
+  const visit = (node: unknown) => {
+    if (!node || typeof node !== "object" || seen.has(node)) return;
+    seen.add(node);
+    if (Array.isArray(node)) return node.forEach(visit);
+    const record = node as Record<string, unknown>;
+    const discriminator = record.discriminator as { mapping?: Record<string, unknown> } | undefined;
+    const mapping = discriminator?.mapping;
+    if (mapping && typeof mapping === "object") {
+      for (const [key, target] of Object.entries(mapping)) {
+        if (typeof target !== "string") continue;
+        const isRef = target.includes("/") || target.includes("#");
+        const found = isRef
+          ? target.startsWith("#/") && resolveRef(doc, { $ref: target }) !== undefined
+          : Object.hasOwn(schemasOf(doc), target);
+        if (!found) delete mapping[key];
+      }
+    }
+    for (const value of Object.values(record)) visit(value);
+  };
+  visit(doc);
+}
+
+function schemasOf(doc: OpenApiDocument): object {
+  const components = doc.components as { schemas?: object } | undefined;
+  return components?.schemas ?? {};
 }
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];

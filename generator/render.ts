@@ -130,7 +130,7 @@ export async function renderTypes(
     alphabetize: false,
     arrayLength: false,
     defaultNonNullable: true,
-    discriminators: ot.scanDiscriminators(document as never, {}),
+    discriminators: ot.scanDiscriminators(document as never, { silent: true } as never),
     // Free-form maps (Automation's target `properties`, say) must accept values, not `never`.
     emptyObjectsUnknown: true,
     enum: false,
@@ -356,12 +356,18 @@ function groupView(group: GroupModel, views: Map<OperationModel, OperationView>)
   };
 }
 
-export function apiView(api: ApiModel): ApiView {
+/**
+ * `sdk`: `<package>/<version>`, the first word of the clients' User-Agent. `versionHeader`: the
+ * response header naming the service's version (`info.x-xdr-version-header`), compared at run
+ * time with `info.version` to report drift.
+ */
+export function apiView(api: ApiModel, sdk?: string, versionHeader?: string): ApiView {
   const stem = typeStem(api.name);
   const views = new Map(api.operations.map((op) => [op, operationView(api, op)]));
+  const version = versionHeader ? { header: versionHeader, value: api.version } : undefined;
   const descriptor: Record<string, unknown> = api.generic
-    ? { name: api.name, servers: api.servers, auth: api.generic.auth }
-    : { name: api.name, servers: api.servers, tokenUrls: api.tokenUrls };
+    ? { name: api.name, servers: api.servers, auth: api.generic.auth, sdk }
+    : { name: api.name, servers: api.servers, tokenUrls: api.tokenUrls, sdk, version };
   return {
     name: api.name,
     stem,

@@ -221,6 +221,45 @@ describe("loadSpec reads good input", () => {
     await expect(loadSpec(file)).resolves.toBeTruthy();
   });
 
+  it("drops a discriminator mapping that names no schema, keeps the others", async () => {
+    const file = write(
+      "mapping.json",
+      JSON.stringify({
+        openapi: "3.0.3",
+        info: { title: "t", version: "1" },
+        paths: {
+          "/a": {
+            post: {
+              requestBody: {
+                content: {
+                  "application/json": {
+                    schema: {
+                      oneOf: [{ $ref: "#/components/schemas/Cat" }],
+                      discriminator: {
+                        propertyName: "kind",
+                        mapping: {
+                          cat: "#/components/schemas/Cat",
+                          dog: "#/components/schemas/Dog",
+                          bird: "./birds.yaml#/Bird",
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+              responses: { "204": { description: "ok" } },
+            },
+          },
+        },
+        components: {
+          schemas: { Cat: { type: "object", properties: { kind: { type: "string" } } } },
+        },
+      }),
+    );
+    const spec = await loadSpec(file);
+    expect(JSON.stringify(spec.document)).toContain('"mapping":{"cat":"#/components/schemas/Cat"}');
+  });
+
   // Redocly looks these names up in plain objects of its own (and crashed on them).
   it.each(["hasOwnProperty", "valueOf", "isPrototypeOf", "constructor", "__proto__", "toString"])(
     "a schema and a property named %s",

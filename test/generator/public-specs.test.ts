@@ -30,10 +30,11 @@ const SPECS: [string, string, Want][] = [
   ["security schemes", `${EXAMPLES}/3.0/json/security.json`, "generates"],
   ["many status codes", `${EXAMPLES}/3.0/json/http-status-codes.json`, "generates"],
   ["Cisco XDR Automation", AUTOMATION, "generates"],
+  // openapi-typescript refuses the whole document; the mapping that names nothing is dropped.
   [
     "discriminator mapping to a missing schema",
     `${EXAMPLES}/3.0/json/discriminators.json`,
-    /discriminators\.json:251:35 \(#\/paths\/~1mapping-of-schema-names\/patch\/.*\/mapping\/Option One\): Can't resolve \$ref/,
+    "generates",
   ],
   [
     "webhooks only",
