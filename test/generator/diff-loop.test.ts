@@ -46,7 +46,7 @@ beforeAll(() => {
   // The state CI starts from: the spec fetched under its lock, the SDK generated from it.
   expect(ws.run(["fetch-spec", "things", "--offline"]).code).toBe(0);
   expect(ws.run(["generate"]).code).toBe(0);
-});
+}, 300_000);
 afterAll(() => ws.remove());
 
 describe("scripts/spec-update.mjs", () => {
@@ -55,7 +55,7 @@ describe("scripts/spec-update.mjs", () => {
     expect(r.out).toMatch(/no new spec: nothing to do/);
     expect(r.code).toBe(0);
     expect(ws.read("github-output.txt")).toContain("changed=false\n");
-  });
+  }, 300_000); // several generator runs, on a machine shared with other work
 
   it("--no-accept reports a new spec at the SDK level and writes nothing", () => {
     publish("params/new.yaml");
@@ -66,7 +66,7 @@ describe("scripts/spec-update.mjs", () => {
     const report = ws.read("report.md");
     expect(report).toContain("Suggested version bump: **major**");
     expect(report).toContain("- `things.list`: required argument `tenant` added");
-  });
+  }, 300_000); // several generator runs, on a machine shared with other work
 
   it("accepts, regenerates with a bumped version and changelog, then runs the tests", () => {
     const shaBefore = lock().sha256;
@@ -91,7 +91,7 @@ describe("scripts/spec-update.mjs", () => {
     const check = ws.run(["check"]);
     expect(check.stdout + check.stderr).toMatch(/up to date/);
     expect(check.code).toBe(0);
-  });
+  }, 300_000); // several generator runs, on a machine shared with other work
 
   it("fails with exit 1 when the tests fail on the new spec, leaving the work for a person", () => {
     publish("params/old.yaml"); // `tenant` goes away again: another breaking change
@@ -99,7 +99,7 @@ describe("scripts/spec-update.mjs", () => {
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/tests fail on the new spec/);
     expect(JSON.parse(ws.read("out/package.json")).version).toBe("3.0.0");
-  });
+  }, 300_000); // several generator runs, on a machine shared with other work
 
   it("warns when no release state is committed (nothing to rate against, no version to bump)", () => {
     rmSync(ws.path("xdr-codegen.release.json"));
@@ -109,7 +109,7 @@ describe("scripts/spec-update.mjs", () => {
       /warning: no release state \(xdr-codegen\.release\.json\): the change cannot be rated/,
     );
     expect(JSON.parse(ws.read("summary.json")).warning).toMatch(/^no release state/);
-  });
+  }, 300_000); // several generator runs, on a machine shared with other work
 
   it("exits 2 on a bad config", () => {
     const r = loop("--config", "missing.json");
