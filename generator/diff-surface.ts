@@ -3,6 +3,7 @@
 // of arguments and responses, summarised). `diff.ts` compares two surfaces; the release state
 // (`changelog.ts`) keeps the last one as a snapshot, so it must stay plain, stable JSON.
 import type { ApiConfig } from "./config.js";
+import { deriveSpec } from "./derive.js";
 import type { LoadedSpec } from "./load.js";
 import { buildModel, resolveRef, type ArgStyle, type OperationModel } from "./model.js";
 
@@ -54,7 +55,9 @@ type Direction = "request" | "response";
 // schemas change together with their parents, and every level multiplies the snapshot's size.
 const MAX_DEPTH = 4;
 
-export function buildSurface(spec: LoadedSpec, api: ApiConfig): ApiSurface {
+export function buildSurface(loaded: LoadedSpec, api: ApiConfig): ApiSurface {
+  // A derived API (Global Intel) is the subset of its spec that generate keeps.
+  const spec = deriveSpec(loaded, api.derive);
   const model = buildModel(spec, api);
   const methods: Record<string, MethodSurface> = Object.create(null);
   for (const op of model.operations) methods[op.name] = methodSurface(spec.document, op, api);

@@ -68,3 +68,18 @@ describe.runIf(existsSync(AUTOMATION))("Cisco's Automation document", () => {
     ]);
   });
 });
+
+describe("a derived API", () => {
+  it("has the surface generate gives it: the subset its config keeps", async () => {
+    const file = `${EXAMPLES}/3.0/json/petstore-expanded.json`;
+    const spec = await loadSpec(file);
+    const full = buildSurface(spec, apiFor(file));
+    const derived = buildSurface(
+      spec,
+      apiFor(file, { derive: { readOnly: true, keep: [], excludePaths: [] } }),
+    );
+    const routes = (s: typeof full) => Object.values(s.methods).map((m) => m.route.split(" ")[0]);
+    expect(routes(full)).toContain("POST");
+    expect(new Set(routes(derived))).toEqual(new Set(["GET"]));
+  });
+});
