@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import type { Catalog } from "../../templates/cli/catalog.js";
 import { compileFiles } from "../compile.js";
 import type { Config } from "../config.js";
+import { deriveSpec } from "../derive.js";
 import { loadSpec } from "../load.js";
 import { buildModel } from "../model.js";
 import { loadTemplates, type RenderedFile } from "../render.js";
@@ -16,9 +17,11 @@ import {
   assertReplaceable,
   MANIFEST_FILE,
   readManifest,
+  readTree,
   recover,
   sha256,
   writeOutput,
+  type OutputFile,
 } from "../write.js";
 import { buildCatalogApi } from "./catalog.js";
 
@@ -56,7 +59,8 @@ export async function generateTargets(config: Config, options: TargetOptions): P
   const started = performance.now();
   const root = await templatesRoot();
   const hash = await inputsHash(config, root);
-  const targets = [mcpTarget(config), cliTarget(config)];
+  const version = await sdkVersion(config);
+  const targets = [mcpTarget(config, version), cliTarget(config, version)];
   const stale: Target[] = [];
   for (const target of targets) {
     await recover(target.outDir);
@@ -70,26 +74,70 @@ export async function generateTargets(config: Config, options: TargetOptions): P
   const catalog = await buildCatalog(config);
   const count = catalog.apis.reduce((n, a) => n + a.operations.length, 0);
   for (const target of stale) {
-    const files = await target.files(catalog, root);
-    const compiled = await compileFiles(files);
-    const manifest = { shared: hash, apis: {} };
-    await writeOutput(
-      target.outDir,
-      [
-        ...[...files, ...compiled].map(({ path, content }) => ({ path, content })),
-        { path: MANIFEST_FILE, content: JSON.stringify(manifest, null, 2) + "\n" },
-      ],
-      [],
-    );
+    await writeOutput(target.outDir, await outputOf(target, catalog, root, hash), []);
     const where = relative(process.cwd(), target.outDir);
     options.log(line(target.name, "generated", `${count} operations → ${where}, ${ms(started)}`));
   }
 }
 
+/** Every file of one target's package, compiled, with its manifest. */
+async function outputOf(
+  target: Target,
+  catalog: Catalog,
+  root: string,
+  hash: string,
+): Promise<OutputFile[]> {
+  const files = await target.files(catalog, root);
+  const compiled = await compileFiles(files);
+  const manifest = { shared: hash, apis: {} };
+  return [
+    ...[...files, ...compiled].map(({ path, content }) => ({ path, content })),
+    { path: MANIFEST_FILE, content: JSON.stringify(manifest, null, 2) + "\n" },
+  ];
+}
+
+/**
+ * For `check`: how the sibling packages on disk differ from what `generate` would write
+ * (`differs generated-mcp/src/tools.ts`…); empty when they match or were never generated.
+ */
+export async function checkTargets(config: Config): Promise<string[]> {
+  if (!config.xdr) return [];
+  const root = await templatesRoot();
+  const hash = await inputsHash(config, root);
+  const problems: string[] = [];
+  let catalog: Catalog | undefined;
+  const version = await sdkVersion(config);
+  for (const target of [mcpTarget(config, version), cliTarget(config, version)]) {
+    const actual = await readTree(target.outDir);
+    if (!actual.has(MANIFEST_FILE)) continue;
+    catalog ??= await buildCatalog(config);
+    const expected = new Map(
+      (await outputOf(target, catalog, root, hash)).map((f) => [f.path, f.content]),
+    );
+    const where = (path: string) => `${relative(process.cwd(), target.outDir)}/${path}`;
+    // The manifest's hash differs between the bundled and the source generator: not drift.
+    expected.delete(MANIFEST_FILE);
+    actual.delete(MANIFEST_FILE);
+    for (const [path, content] of expected) {
+      const bytes = actual.get(path);
+      if (!bytes) problems.push(`missing   ${where(path)}`);
+      else if (!bytes.equals(Buffer.from(content))) problems.push(`differs   ${where(path)}`);
+    }
+    for (const path of actual.keys()) {
+      if (!expected.has(path)) problems.push(`unexpected ${where(path)}`);
+    }
+  }
+  return problems;
+}
+
 export async function buildCatalog(config: Config): Promise<Catalog> {
   const apis = [];
   for (const api of config.apis) {
-    const spec = await loadSpec(relative(process.cwd(), api.spec) || api.spec);
+    // Derived APIs (Global Intel: CTIA's reads on other hosts) narrow the spec as the SDK does.
+    const spec = deriveSpec(
+      await loadSpec(relative(process.cwd(), api.spec) || api.spec),
+      api.derive,
+    );
     apis.push(buildCatalogApi(spec, buildModel(spec, api, config.tokenUrls)));
   }
   return {
@@ -99,7 +147,23 @@ export async function buildCatalog(config: Config): Promise<Catalog> {
   };
 }
 
-function mcpTarget(config: Config): Target {
+/**
+ * The version the SDK package was written with (the release state may have bumped it past the
+ * config's): the sibling packages share it and depend on `^` it.
+ */
+async function sdkVersion(config: Config): Promise<string> {
+  try {
+    const pkg = JSON.parse(await readFile(join(config.output, "package.json"), "utf8")) as {
+      version?: unknown;
+    };
+    if (typeof pkg.version === "string") return pkg.version;
+  } catch {
+    // Not generated yet: the config's version.
+  }
+  return config.package.version;
+}
+
+function mcpTarget(config: Config, version: string): Target {
   return {
     name: "mcp",
     outDir: `${config.output}-mcp`,
@@ -109,7 +173,7 @@ function mcpTarget(config: Config): Target {
       json("catalog.json", catalog, false),
       json("package.json", {
         name: "xdr-mcp",
-        version: config.package.version,
+        version,
         description: `MCP server for Cisco XDR over every operation of ${config.package.name}.`,
         license: "MIT",
         type: "module",
@@ -121,7 +185,7 @@ function mcpTarget(config: Config): Target {
         files: ["dist", "src", "catalog.json", "README.md"],
         dependencies: {
           "@modelcontextprotocol/sdk": MCP_SDK_RANGE,
-          [config.package.name]: `^${config.package.version}`,
+          [config.package.name]: `^${version}`,
         },
       }),
       await readme(root, "mcp/README.md.hbs", config, catalog),
@@ -129,7 +193,7 @@ function mcpTarget(config: Config): Target {
   };
 }
 
-function cliTarget(config: Config): Target {
+function cliTarget(config: Config, version: string): Target {
   return {
     name: "cli",
     outDir: `${config.output}-cli`,
@@ -138,7 +202,7 @@ function cliTarget(config: Config): Target {
       json("catalog.json", catalog, false),
       json("package.json", {
         name: "xdr-cli",
-        version: config.package.version,
+        version,
         description: `The xdr command: every Cisco XDR operation of ${config.package.name} from the shell.`,
         license: "MIT",
         type: "module",
@@ -146,7 +210,7 @@ function cliTarget(config: Config): Target {
         bin: { xdr: "dist/main.js" },
         exports: { "./package.json": "./package.json" },
         files: ["dist", "src", "catalog.json", "README.md"],
-        dependencies: { [config.package.name]: `^${config.package.version}` },
+        dependencies: { [config.package.name]: `^${version}` },
       }),
       await readme(root, "cli/README.md.hbs", config, catalog),
     ],
@@ -203,6 +267,7 @@ async function inputsHash(config: Config, root: string): Promise<string> {
   const parts: (string | Buffer)[] = [
     await readFile(fileURLToPath(import.meta.url)).catch(() => Buffer.from("")),
     JSON.stringify(config.package),
+    await readFile(join(config.output, "package.json")).catch(() => Buffer.from("")),
     JSON.stringify(config.apis),
     JSON.stringify(config.tokenUrls ?? null),
   ];

@@ -31,7 +31,9 @@ export function configFromEnv(
   }
   const baseUrls: Record<string, string> = {};
   for (const api of apis) {
-    const url = env[`XDR_BASE_URL_${api.toUpperCase()}`]?.trim();
+    // `globalIntel` → XDR_BASE_URL_GLOBAL_INTEL (or XDR_BASE_URL_GLOBALINTEL).
+    const snake = api.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
+    const url = (env[`XDR_BASE_URL_${snake}`] ?? env[`XDR_BASE_URL_${api.toUpperCase()}`])?.trim();
     if (url) baseUrls[api] = url;
   }
   const tokenUrl = env.XDR_TOKEN_URL?.trim();
