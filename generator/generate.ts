@@ -246,7 +246,14 @@ async function renderApi(
     api.derive,
   );
   const model = buildModel(spec, api, config.tokenUrls);
-  const view = apiView(model);
+  const { package: pkg } = await releasedConfig(config);
+  const info = (spec.document.info ?? {}) as Record<string, unknown>;
+  const versionHeader = info["x-xdr-version-header"];
+  const view = apiView(
+    model,
+    `${pkg.name}/${pkg.version}`,
+    typeof versionHeader === "string" ? versionHeader : undefined,
+  );
   const types = await renderTypes(spec.document, {
     emptyObjectsAsUnknown: api.emptyObjectsAsUnknown,
   });
@@ -329,7 +336,8 @@ async function apiHash(
     spec: rel(api.spec),
     fetch: api.fetch && { ...api.fetch, lock: rel(api.fetch.lock) },
   };
-  return sha256(common, JSON.stringify(section), ...files);
+  // The package name and version reach every client (its User-Agent).
+  return sha256(common, JSON.stringify(config.package), JSON.stringify(section), ...files);
 }
 
 /** A file's bytes under the name it is hashed with (a relative path, never an absolute one). */

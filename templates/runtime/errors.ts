@@ -43,8 +43,10 @@ export class MissingScopeError extends XdrError {
   declare readonly granted: readonly string[];
   constructor(operation: string, missing: readonly string[], granted: readonly string[]) {
     super(
-      `${operation} needs the scope${missing[1] ? "s" : ""} ${missing.join(", ")}, ` +
-        `which the API client was not granted (granted: ${granted.join(" ") || "none"})`,
+      clean(
+        `${operation} needs the scope${missing[1] ? "s" : ""} ${missing.join(", ")}, ` +
+          `which the API client was not granted (granted: ${granted.join(" ") || "none"})`,
+      ),
     );
     Object.assign(this, { operation, missing, granted });
   }
@@ -129,7 +131,7 @@ export class WorkflowRunError extends XdrError {
   declare readonly instance: unknown;
   declare readonly state: string;
   constructor(id: string, state: string, instance: unknown) {
-    super(`Workflow run ${id} ended ${state}`);
+    super(clean(`Workflow run ${id} ended ${state}`));
     Object.assign(this, { instance, state });
   }
 }
@@ -190,33 +192,38 @@ export function rateLimitOf(h: Headers): RateLimitInfo | undefined {
 const SHORT = 8;
 const WORD = /[A-Za-z0-9]/;
 const utf8 = (s: string): string => String.fromCharCode(...new TextEncoder().encode(s));
-const upperHex = (s: string): string => s.replace(/%[0-9a-f]{2}/gi, (m) => m.toLowerCase());
+const lowerHex = (s: string): string => s.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
 
 /**
- * The forms a secret may come back in: as is, JSON-escaped (ASCII-only too), URL- and
- * form-encoded (either hex case), and base64 (with `Basic `, which is also how `id:secret` is
- * sent).
+ * The forms a secret may come back in: as is, JSON-escaped (ASCII-only too), URL-encoded three
+ * ways (encodeURIComponent, strict RFC 3986, form encoding with `+`) in either hex case, and
+ * base64 (with `Basic `, which is also how `id:secret` is sent; base64url too).
  */
-function forms(s: string): string[] {
+function forms(s: string): Set<string> {
   const json = JSON.stringify(s).slice(1, -1);
-  const url = encodeURIComponent(s.replace(/[\uD800-\uDFFF]/g, "\uFFFD"));
+  const wellFormed = s.replace(/[\uD800-\uDFFF]/g, "\uFFFD");
+  const uri = encodeURIComponent(wellFormed);
+  const strict = uri.replace(/[!'()*~]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+  const form = new URLSearchParams([["", wellFormed]]).toString().slice(1);
   let b64 = "";
   try {
     b64 = btoa(utf8(s));
   } catch {
     // unreachable: utf8() yields Latin-1
   }
-  return [
+  const out = new Set([
     s,
     json,
     json.replace(/[\u007f-\uffff]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0")),
-    url,
-    upperHex(url),
-    url.replace(/%20/g, "+"),
     b64,
     b64.replace(/=+$/, ""),
     b64.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, ""),
-  ];
+  ]);
+  for (const u of [uri, strict, form, uri.replace(/%20/g, "+"), strict.replace(/%20/g, "+")]) {
+    out.add(u);
+    out.add(lowerHex(u));
+  }
+  return out;
 }
 
 /**
@@ -301,18 +308,56 @@ export async function readText(
   }
 }
 
+/** Strings anywhere in a parsed body, scrubbed (a JSON-escaped secret is plain once parsed). */
+export function redactDeep(value: unknown, secrets: Iterable<string | undefined>): unknown {
+  if (typeof value === "string") return redact(value, secrets);
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets));
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      // defineProperty: a key "__proto__" stays a key, never the prototype.
+      Object.defineProperty(out, redact(k, secrets), {
+        value: redactDeep(v, secrets),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return out;
+  }
+  return value;
+}
+
 /**
- * Reads an error body: a bounded excerpt, scrubbed, as JSON when it parses whole, else text
- * (with `…` when cut). A body that breaks off while being read keeps what arrived.
+ * What is kept of an error body read with `readText(res, limit + EXCERPT_MARGIN)`: scrubbed
+ * before the cut (so no cut keeps the head of a secret), as JSON when it parses whole, else the
+ * text (with `…` when cut).
+ */
+export function excerpt(
+  text: string,
+  more: boolean,
+  limit: number,
+  secrets: Iterable<string | undefined>,
+): unknown {
+  const scrubbed = redact(text, secrets);
+  if (more || scrubbed.length > limit) return scrubbed.slice(0, limit) + "…";
+  return redactDeep(parseText(scrubbed), secrets);
+}
+
+/** Read past an excerpt's limit, so that a secret across the cut is whole when scrubbed. */
+export const EXCERPT_MARGIN = 8_192;
+
+/**
+ * Reads an error body: a bounded excerpt (`ERROR_BODY_BYTES`), scrubbed. A body that breaks off
+ * while being read keeps what arrived.
  */
 export async function readBody(
   res: Response,
   secrets: Iterable<string | undefined>,
 ): Promise<unknown> {
   try {
-    const { text, more } = await readText(res, ERROR_BODY_BYTES);
-    const scrubbed = redact(text, secrets);
-    return more ? scrubbed + "…" : parseText(scrubbed);
+    const { text, more } = await readText(res, ERROR_BODY_BYTES + EXCERPT_MARGIN);
+    return excerpt(text, more, ERROR_BODY_BYTES, secrets);
   } catch {
     return undefined;
   }
@@ -336,7 +381,7 @@ export function safeCause(e: unknown, secrets: Iterable<string | undefined>): Er
   copy.name = String(err?.name ?? "Error");
   copy.stack = copy.name + ": " + copy.message;
   const code = err?.code ?? inner?.code;
-  if (code !== undefined) Object.assign(copy, { code: clean(String(code)) });
+  if (code !== undefined) Object.assign(copy, { code: clean(redact(String(code), secrets)) });
   return copy;
 }
 

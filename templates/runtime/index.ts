@@ -25,7 +25,7 @@ export type { ApiErrorInit } from "./errors.js";
 export { createTransport } from "./transport.js";
 export { withEnvironment, requireCredentials, consoleLogger, ENVIRONMENT } from "./env.js";
 export { paginate } from "./pagination.js";
-export { transportFetch, rawPathSerializer } from "./raw.js";
+export { transportFetch, rawPathSerializer, rawQuerySerializer } from "./raw.js";
 export { clearTokenCache } from "./token.js";
 export { scopeCovers, missingScopes } from "./scopes.js";
 export { startWorkflowAndWait, waitableStart, runState } from "./workflow.js";

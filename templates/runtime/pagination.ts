@@ -26,11 +26,25 @@ export interface Cursor {
   readonly id?: string;
 }
 
-/** What one iteration has seen: cursors used, the last page's fingerprint, pages so far. */
+/** What one iteration has seen: cursors and page fingerprints, and how many pages. */
 interface Walk {
   readonly seen: Set<string>;
-  last?: string;
   pages: number;
+}
+
+/** A page's fingerprint: its length and a 53-bit hash of its JSON (cyrb53). */
+function fingerprint(items: unknown[]): string {
+  const text = JSON.stringify(items);
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return `page ${items.length} ${(h2 >>> 0).toString(36)}${(h1 >>> 0).toString(36)}`;
 }
 
 class Pages<Item> implements PagePromise<Item> {
@@ -113,6 +127,15 @@ function pagePromise<Item>(
     ) as Item[];
     walk.pages++;
     let next: Cursor | undefined;
+    // A page seen before in this iteration (a server that ignores its cursor, or cycles between
+    // pages under ever-new cursors) holds nothing new: it ends the iteration, unyielded.
+    if (items.length) {
+      const print = fingerprint(items);
+      if (walk.seen.has(print)) {
+        warn("a page repeated one seen before");
+        items = [];
+      } else walk.seen.add(print);
+    }
     if (items.length && op.paging === "ctia") {
       next = cursorOf(headers.get("x-next") ?? "");
     } else if (items.length && op.paging === "links") {
@@ -122,17 +145,9 @@ function pagePromise<Item>(
       } else {
         // No links: advance `start` by what came back until a page is empty. A page shorter
         // than `limit` is not the end: servers cap their page size below what was asked.
-        const print = JSON.stringify(items);
-        if (print === walk.last) {
-          // The server ignored `start` and sent the same page again: nothing new is in it.
-          items = [];
-          warn("a page repeated the one before it");
-        } else {
-          walk.last = print;
-          const a = (args ?? {}) as { start?: unknown };
-          const start = (cursor?.start ?? (Number(a.start) || 0)) + items.length;
-          next = { query: `start=${start}`, keys: new Set(["start"]), start };
-        }
+        const a = (args ?? {}) as { start?: unknown };
+        const start = (cursor?.start ?? (Number(a.start) || 0)) + items.length;
+        next = { query: `start=${start}`, keys: new Set(["start"]), start };
       }
     }
     if (next) {

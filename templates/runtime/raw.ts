@@ -1,7 +1,7 @@
 // `transportFetch(t)`: `fetch` through a transport, for the raw openapi-fetch client, and the
 // path serializer that keeps that client's path values from escaping their segment. Its own
 // module, so that a bundle of named calls leaves it out.
-import { defaultPathSerializer } from "openapi-fetch";
+import { createQuerySerializer, defaultPathSerializer } from "openapi-fetch";
 import { UsageError } from "./errors.js";
 import { type Built, internalsOf, pathValue } from "./transport.js";
 import type { Transport } from "./types.js";
@@ -64,4 +64,21 @@ export function rawPathSerializer(pathname: string, params: Record<string, unkno
     const value = pathValue("fetch", name, v);
     return spec.startsWith(";") ? `;${name}=${value}` : spec.startsWith(".") ? "." + value : value;
   });
+}
+
+const query = createQuerySerializer();
+
+/**
+ * openapi-fetch's query serializer, with a lone surrogate (not valid Unicode) reported as a
+ * `UsageError` rather than a bare `URIError`. Pass it as `querySerializer` to `createClient`.
+ */
+export function rawQuerySerializer(params: Record<string, unknown>): string {
+  try {
+    return query(params as never);
+  } catch (e) {
+    if (e instanceof URIError) {
+      throw new UsageError("a query parameter holds a lone surrogate (not valid Unicode)", "query");
+    }
+    throw e;
+  }
 }

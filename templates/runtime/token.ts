@@ -12,12 +12,15 @@ import {
   parseText,
   readText,
   reason,
+  EXCERPT_MARGIN,
+  excerpt,
   redact,
   safeCause,
   scrubHeaders,
 } from "./errors.js";
 import { abortController, aborted, backoffMs, onAbort, parseRetryAfter } from "./retry.js";
 import { parseScopes } from "./scopes.js";
+import type { Budget } from "./budget.js";
 import type { Logger } from "./types.js";
 
 export interface Token {
@@ -55,6 +58,11 @@ export interface TokenSourceOptions {
   timeoutMs: number;
   headers?: Record<string, string>;
   logger?: Logger;
+  /**
+   * A budget whose store shares tokens between processes (`redisStore`): one token request per
+   * client id across every process, not per process.
+   */
+  shared?: Pick<Budget, "shareToken" | "dropToken">;
 }
 
 interface Pending {
@@ -99,10 +107,34 @@ export function tokenSource(o: TokenSourceOptions): TokenSource {
     );
   const slot = s;
 
+  const client = { tokenUrl: o.tokenUrl, clientId: o.clientId, clientSecret: o.clientSecret };
+  const share = o.shared?.shareToken;
   const start = (background: boolean): Pending => {
     const ctrl = new AbortController();
-    const promise = requestToken(o, basic, ctrl, slot.secrets).then(
+    const fetchToken = (): Promise<Token> => requestToken(o, basic, ctrl, slot.secrets);
+    const got = share
+      ? share(client, fetchToken, { lockMs: o.timeoutMs || undefined, signal: ctrl.signal }).then(
+          (t): Token =>
+            t.value === slot.token?.value
+              ? slot.token
+              : {
+                  value: t.value,
+                  header: "Bearer " + t.value,
+                  scopes: t.scopes,
+                  expiresAt: t.expiresAt,
+                  refreshAt: t.refreshAt,
+                  checked: new WeakSet(),
+                },
+        )
+      : fetchToken();
+    const promise = got.then(
       (token) => {
+        if (background && token === slot.token) {
+          // Another process holds the refresh: ask the store again a little later, not per call.
+          slot.pending = undefined;
+          slot.retryAt = Date.now() + backoffMs(0);
+          return token;
+        }
         slot.pending = undefined;
         slot.failures = slot.retryAt = 0;
         slot.secrets.add(token.value);
@@ -142,6 +174,7 @@ export function tokenSource(o: TokenSourceOptions): TokenSource {
     },
     invalidate(value) {
       if (slot.token?.value === value) slot.token = undefined;
+      void o.shared?.dropToken?.(client, value).catch(() => undefined);
     },
   };
 }
@@ -242,14 +275,15 @@ async function requestToken(
     let text: string;
     let more: boolean;
     try {
-      ({ text, more } = await readText(res, TOKEN_BODY_BYTES));
+      ({ text, more } = await readText(res, TOKEN_BODY_BYTES + EXCERPT_MARGIN));
     } catch (e) {
       // Reset or timeout mid-body: a transient failure, retried like any other.
       throw broken(" while reading the answer", e);
     }
     o.logger?.debug("xdr token", { url: o.tokenUrl, status, durationMs: Date.now() - sentAt });
+    more ||= text.length > TOKEN_BODY_BYTES;
     // Scrub error bodies only: a success body is the token itself.
-    const body = ok ? parseText(text) : parseText(redact(text, secrets));
+    const body = ok ? parseText(text) : excerpt(text, more, TOKEN_BODY_BYTES, secrets);
     const fail = (message?: string): AuthenticationError =>
       new AuthenticationError({
         status,

@@ -236,6 +236,7 @@ export function createTransport(api: ApiDescriptor, o: XdrOptions = {}): Transpo
       timeoutMs,
       headers: common,
       logger: log,
+      shared: o.budget,
     });
   } else if (scheme?.type === "basic") {
     if (o.username === undefined || o.password === undefined) {
@@ -488,7 +489,12 @@ export function createTransport(api: ApiDescriptor, o: XdrOptions = {}): Transpo
               budget.priorityOf(op ?? { ...RAW, method: b.method as "GET", path: b.path }, false),
             rule: op?.rateLimit,
           };
-          await budget.acquire(call, ctrl?.signal, maxRetryAfterMs);
+          // Not longer than the attempt may last: a longer wait fails fast, client-side.
+          await budget.acquire(
+            call,
+            ctrl?.signal,
+            ms > 0 ? Math.min(ms, maxRetryAfterMs) : maxRetryAfterMs,
+          );
         } else if (op?.rateLimit) await limit(op, ctrl?.signal);
         b.init.signal = ctrl?.signal;
         sent = true;
@@ -550,6 +556,8 @@ export function createTransport(api: ApiDescriptor, o: XdrOptions = {}): Transpo
         error = e;
         if (signal?.aborted) throw aborted(signal);
         const timedOut = ctrl?.signal.aborted === true;
+        // The budget refused: its wait is the answer, never a reason to knock again.
+        if ((e as { clientSide?: boolean }).clientSide) throw e;
         if (e instanceof XdrError && !(timedOut && !(e instanceof ApiError))) {
           // Failed before sending (token endpoint, limiter): repeating is safe whatever the method.
           if (

@@ -1,5 +1,5 @@
 // Automation: start a workflow, then poll its run until a terminal state.
-import { ConfigurationError, TimeoutError, WorkflowRunError, XdrError } from "./errors.js";
+import { ConfigurationError, TimeoutError, WorkflowRunError, XdrError, clean } from "./errors.js";
 import { abortController, onAbort, sleep } from "./retry.js";
 import type {
   ArgsOf,
@@ -86,9 +86,11 @@ export async function startWorkflowAndWait<G extends Operation>(
   } catch (e) {
     if (caller?.aborted || !ctrl.signal.aborted) throw e;
     throw new TimeoutError(
-      id === undefined
-        ? `${start.name}: no workflow run started within ${timeout} ms`
-        : `Workflow run ${String(id)} still ${state || "unknown"} after ${timeout} ms`,
+      clean(
+        id === undefined
+          ? `${start.name}: no workflow run started within ${timeout} ms`
+          : `Workflow run ${String(id)} still ${state || "unknown"} after ${timeout} ms`,
+      ),
     );
   } finally {
     clearTimeout(timer);

@@ -5,7 +5,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import createClient, { type Client } from "openapi-fetch";
-import { rawPathSerializer, transportFetch } from "../../templates/runtime/raw.js";
+import {
+  rawPathSerializer,
+  rawQuerySerializer,
+  transportFetch,
+} from "../../templates/runtime/raw.js";
 import type { Logger, Transport } from "../../templates/runtime/types.js";
 
 export {
@@ -171,6 +175,7 @@ export function rawClient(t: Transport): Client<LoosePaths> {
     baseUrl: t.baseUrl,
     fetch: transportFetch(t),
     pathSerializer: rawPathSerializer,
+    querySerializer: rawQuerySerializer,
   });
 }
 
