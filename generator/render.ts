@@ -511,6 +511,14 @@ export function packageView(
       default: `./dist/${api.name}/operations.js`,
     };
   }
+  // The rate budget: its own entry points, so that clients without one never load it (and the
+  // Redis store never loads unless asked for).
+  for (const module of ["budget", "budget-redis"]) {
+    exportsMap[`./${module}`] = {
+      types: `./dist/runtime/${module}.d.ts`,
+      default: `./dist/runtime/${module}.js`,
+    };
+  }
   exportsMap["./package.json"] = "./package.json";
   // TypeScript's `moduleResolution: node10` ignores `exports`: map each subpath to its types.
   const typesVersions: Record<string, string[]> = {};
