@@ -54,6 +54,7 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
   };
 
   const openapiVersion = checkVersion(file, parsed, text, placeOf);
+  breakAliasCycles(parsed as Record<string, unknown>);
 
   const config = await redocly.createConfig({ rules: RULES });
   const resolver = new redocly.BaseResolver(config.resolve);
@@ -70,6 +71,7 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
 
   const result = bundled.bundle.parsed as OpenApiDocument;
   pruneMappings(result);
+  inlineDeepRefs(result);
   checkHasOperations(result, placeOf);
   return {
     file,
@@ -270,6 +272,83 @@ function throwFirstError(problems: readonly Problem[], placeOf: (p: string, f?: 
   const place = placeOf(location?.pointer ?? "#/", location?.source?.absoluteRef);
   const rule = problem.ruleId ? ` [${problem.ruleId}]` : "";
   throw new BadInputError(place, problem.message.replace(/\s+$/, "") + rule);
+}
+
+/**
+ * `A: { $ref: B }`, `B: { $ref: A }` (or `C: { $ref: C }`) describes no value, and Redocly's
+ * resolver throws on it ("Self-referencing circular pointer"), openapi-typescript prints a type
+ * that refers to itself. The reference that closes such a loop becomes `{}` (any value): the
+ * document stays usable, typed `unknown` where it says nothing.
+ */
+function breakAliasCycles(doc: Record<string, unknown>): void {
+  const at = (ref: string): unknown => {
+    let node: unknown = doc;
+    for (const raw of ref.slice(2).split("/")) {
+      const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+      if (!node || typeof node !== "object" || !Object.hasOwn(node, key)) return undefined;
+      node = (node as Record<string, unknown>)[key];
+    }
+    return node;
+  };
+  const localRef = (node: unknown): string | undefined => {
+    if (!node || typeof node !== "object" || !Object.hasOwn(node, "$ref")) return undefined;
+    const ref = (node as { $ref: unknown }).$ref;
+    return typeof ref === "string" && ref.startsWith("#/") ? ref : undefined;
+  };
+  const seen = new Set<unknown>();
+  const visit = (node: unknown) => {
+    if (!node || typeof node !== "object" || seen.has(node)) return;
+    seen.add(node);
+    if (localRef(node) !== undefined) {
+      const chain = new Set<unknown>([node]);
+      let current: unknown = node;
+      for (let ref = localRef(current); ref !== undefined; ref = localRef(current)) {
+        const target = at(ref);
+        if (chain.has(target)) {
+          delete (current as Record<string, unknown>).$ref;
+          break;
+        }
+        chain.add(target);
+        current = target;
+      }
+    }
+    for (const value of Object.values(node)) visit(value);
+  };
+  visit(doc);
+}
+
+/**
+ * A `$ref` into the inside of a schema (`#/components/schemas/E/allOf/0`, or a parameter's
+ * `…/schema`) becomes an indexed access type that names nothing in openapi-typescript's
+ * output (`components["schemas"]["E"]["allOf"]["0"]`), an error under tsc. Such a reference is
+ * replaced by a copy of what it points at. References to a component, or to a property of a
+ * component schema (which openapi-typescript prints well), stay as they are.
+ */
+function inlineDeepRefs(doc: OpenApiDocument): void {
+  const printable = /^#\/components\/[^/]+\/[^/]+(\/properties\/[^/]+)*$/;
+  const found: Record<string, unknown>[] = [];
+  const seen = new Set<unknown>();
+  const visit = (node: unknown) => {
+    if (!node || typeof node !== "object" || seen.has(node)) return;
+    seen.add(node);
+    const ref = (node as { $ref?: unknown }).$ref;
+    if (
+      Object.hasOwn(node, "$ref") &&
+      typeof ref === "string" &&
+      ref.startsWith("#/") &&
+      !printable.test(ref)
+    ) {
+      found.push(node as Record<string, unknown>);
+    }
+    for (const value of Object.values(node)) visit(value);
+  };
+  visit(doc);
+  for (const node of found) {
+    const target = resolveRef(doc, node);
+    if (!target || typeof target !== "object" || target === node) continue;
+    delete node.$ref;
+    Object.assign(node, structuredClone(target));
+  }
 }
 
 /** Drops discriminator mappings that name no schema of the document (see `isFatal`). */

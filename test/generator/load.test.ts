@@ -260,6 +260,53 @@ describe("loadSpec reads good input", () => {
     expect(JSON.stringify(spec.document)).toContain('"mapping":{"cat":"#/components/schemas/Cat"}');
   });
 
+  const schemaSpec = (schemas: Record<string, unknown>, root: string) =>
+    JSON.stringify({
+      openapi: "3.0.3",
+      info: { title: "t", version: "1" },
+      paths: {
+        "/a": {
+          get: {
+            responses: {
+              "200": {
+                description: "ok",
+                content: {
+                  "application/json": { schema: { $ref: `#/components/schemas/${root}` } },
+                },
+              },
+            },
+          },
+        },
+      },
+      components: { schemas },
+    });
+
+  it.each([
+    ["itself", { C: { $ref: "#/components/schemas/C" } }, "C", { C: {} }],
+    [
+      "each other",
+      { A: { $ref: "#/components/schemas/B" }, B: { $ref: "#/components/schemas/A" } },
+      "A",
+      { A: { $ref: "#/components/schemas/B" }, B: {} },
+    ],
+  ])("breaks schemas that alias %s into any value", async (_title, schemas, root, want) => {
+    const spec = await loadSpec(write("alias.json", schemaSpec(schemas, root)));
+    expect((spec.document.components as { schemas: unknown }).schemas).toEqual(want);
+  });
+
+  it("copies what a $ref into a schema's allOf points at", async () => {
+    const schemas = {
+      D: { type: "object", properties: { x: { $ref: "#/components/schemas/E/allOf/0" } } },
+      E: { allOf: [{ type: "object", properties: { y: { type: "string" } } }] },
+    };
+    const spec = await loadSpec(write("deep.json", schemaSpec(schemas, "D")));
+    const d = (spec.document.components as { schemas: { D: unknown } }).schemas.D;
+    expect(d).toEqual({
+      type: "object",
+      properties: { x: { type: "object", properties: { y: { type: "string" } } } },
+    });
+  });
+
   // Redocly looks these names up in plain objects of its own (and crashed on them).
   it.each(["hasOwnProperty", "valueOf", "isPrototypeOf", "constructor", "__proto__", "toString"])(
     "a schema and a property named %s",
