@@ -13,6 +13,7 @@ import { diffApi, nextVersion, suggestBump, type ApiDiff, type Bump } from "./di
 import { apiSection } from "./diff-report.js";
 import { buildSurface, type ApiSurface } from "./diff-surface.js";
 import { BadInputError, toPointer } from "./errors.js";
+import { verifySpecAgainstLock } from "./fetch-spec.js";
 import { loadSpec } from "./load.js";
 import type { RenderedFile } from "./render.js";
 
@@ -180,6 +181,9 @@ export async function updateRelease(
     const inputs = await inputsHash(config, api);
     const recorded = Object.hasOwn(state.apis, api.name) ? state.apis[api.name] : undefined;
     if (recorded?.inputs === inputs) continue;
+    // A downloaded spec that its lock does not describe is not accepted: generate refuses it
+    // (with its own message), and no release may be recorded from it.
+    if (api.fetch && !(await verifySpecAgainstLock(api.fetch.lock, api.spec)).ok) continue;
     const spec = await loadSpec(relative(process.cwd(), api.spec) || api.spec);
     const surface = buildSurface(spec, api);
     if (recorded) {

@@ -111,6 +111,17 @@ describe("scripts/spec-update.mjs", () => {
     expect(JSON.parse(ws.read("summary.json")).warning).toMatch(/^no release state/);
   }, 300_000); // several generator runs, on a machine shared with other work
 
+  it("generate records no release from a downloaded spec its lock does not describe", () => {
+    ws.write("xdr-codegen.release.json", JSON.stringify({ version: "5.0.0" }));
+    expect(ws.run(["generate"]).code).toBe(0); // baseline
+    const state = ws.read("xdr-codegen.release.json");
+    ws.write("specs/things.json", fixtureJson("params/new.yaml")); // edited by hand, not accepted
+    const r = ws.run(["generate"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/refusing to generate from it/);
+    expect(ws.read("xdr-codegen.release.json")).toBe(state);
+  }, 300_000);
+
   it("exits 2 on a bad config", () => {
     const r = loop("--config", "missing.json");
     expect(r.code).toBe(2);
