@@ -13,7 +13,7 @@ export interface EnvConfig {
 const REGIONS = ["us", "eu", "apjc"];
 
 /**
- * `XDR_CLIENT_ID`, `XDR_CLIENT_SECRET`, `XDR_REGION` (us | eu | apjc), `XDR_BASE_URL_<API>`
+ * `XDR_CLIENT_ID`, `XDR_CLIENT_SECRET` (or `XDR_ACCESS_TOKEN`), `XDR_REGION` (us | eu | apjc), `XDR_BASE_URL_<API>`
  * (e.g. `XDR_BASE_URL_IROH`, for a proxy or a simulator), `XDR_TOKEN_URL`, `XDR_TIMEOUT_MS`.
  */
 export function configFromEnv(
@@ -23,8 +23,10 @@ export function configFromEnv(
   const problems: string[] = [];
   const clientId = env.XDR_CLIENT_ID?.trim();
   const clientSecret = env.XDR_CLIENT_SECRET?.trim();
-  if (!clientId) problems.push("XDR_CLIENT_ID is not set");
-  if (!clientSecret) problems.push("XDR_CLIENT_SECRET is not set");
+  // A token obtained elsewhere replaces the client credentials (no refresh, no scope list).
+  const accessToken = env.XDR_ACCESS_TOKEN?.trim() || undefined;
+  if (!accessToken && !clientId) problems.push("XDR_CLIENT_ID is not set");
+  if (!accessToken && !clientSecret) problems.push("XDR_CLIENT_SECRET is not set");
   const region = env.XDR_REGION?.trim().toLowerCase() || undefined;
   if (region && !REGIONS.includes(region)) {
     problems.push(`XDR_REGION must be one of ${REGIONS.join(", ")}`);
@@ -42,11 +44,13 @@ export function configFromEnv(
   const options: XdrOptions = {
     ...(clientId ? { clientId } : {}),
     ...(clientSecret ? { clientSecret } : {}),
+    ...(accessToken ? { accessToken } : {}),
     ...(region && REGIONS.includes(region) ? { region: region as XdrOptions["region"] } : {}),
     ...(Object.keys(baseUrls).length ? { baseUrls } : {}),
     ...(Number.isFinite(timeout) && timeout > 0 ? { timeoutMs: timeout } : {}),
   };
-  return { options, secrets: clientSecret ? [clientSecret] : [], problems };
+  const secrets = [clientSecret, accessToken].filter((x): x is string => x !== undefined);
+  return { options, secrets, problems };
 }
 
 /** Removes every secret (and its Base64 / URL-encoded forms) from a text. */

@@ -27,7 +27,8 @@ Flags of every operation: --body @file.json | --body - (stdin) | --body '<json>'
 page as JSON lines), --max-items N, --fields a,b.c (keep these fields of each item), --wait and
 --wait-timeout MS (workflow starts), --yes (confirm a destructive operation), --help.
 
-Configuration (environment only): XDR_CLIENT_ID, XDR_CLIENT_SECRET, XDR_REGION (us | eu | apjc),
+Configuration (environment only): XDR_CLIENT_ID and XDR_CLIENT_SECRET (or XDR_ACCESS_TOKEN),
+XDR_REGION (us | eu | apjc),
 XDR_BASE_URL_<API> (e.g. XDR_BASE_URL_IROH), XDR_TOKEN_URL, XDR_TIMEOUT_MS.
 
 Output: JSON (indented on a terminal, one line otherwise). Exit codes: 0 ok, 1 other error, ${codes}.

@@ -28,7 +28,7 @@ const HELP = `Usage: xdr-mcp [--transport stdio|http] [--port N] [--host H] [--t
   --no-scope-filter  offer tools whose scopes the API client was not granted         XDR_MCP_SCOPE_FILTER=0
   --max-result-chars  bound of a tool result (default 20000)                        XDR_MCP_MAX_RESULT_CHARS
 
-Credentials: XDR_CLIENT_ID, XDR_CLIENT_SECRET, XDR_REGION (us | eu | apjc);
+Credentials: XDR_CLIENT_ID and XDR_CLIENT_SECRET (or XDR_ACCESS_TOKEN), XDR_REGION (us | eu | apjc);
 XDR_BASE_URL_<API> (e.g. XDR_BASE_URL_IROH) and XDR_TOKEN_URL for a proxy or a test server.
 `;
 
