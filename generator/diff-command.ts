@@ -5,7 +5,11 @@
 // callers see our model: method names after config overrides and x-xdr-name, path, query and body
 // keys side by side in one argument object, scopes replaced by the config. A library cannot tell
 // that a new operationId changed nothing for a caller, or that a config rename broke everyone.
-// See the report of issue #14 for the libraries weighed.
+// Weighed (2026-11): openapi-diff (Atlassian; OAS 3.0 and Swagger 2 only, our specs are 3.1),
+// @useoptic/openapi-utilities (Optic's repository archived; lodash-era dependency tree),
+// @pb33f/openapi-changes (a Go binary downloaded by a postinstall script), oasdiff (Go), and
+// Redocly's `diff` (experimental, in openapi-core 2.x; we use 1.x). Mapping any of their
+// HTTP-level findings back onto SDK methods would be most of the work done here anyway.
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
