@@ -96,7 +96,7 @@ async function typeCheck(dir, name, entries, size, log) {
     weight += w;
   }
   if (batch.length > 0) batches.push(batch);
-  for (const [b, members] of batches.entries()) {
+  await pool([...batches.entries()], 2, async ([b, members]) => {
     const config = join(dir, `tsconfig.${name}.${b}.json`);
     writeFileSync(
       config,
@@ -126,7 +126,7 @@ async function typeCheck(dir, name, entries, size, log) {
       if (owner && verdict.get(owner.id) === "") verdict.set(owner.id, `${m[1]}: ${m[2]}`);
     }
     log?.(`tsc ${name} batch ${b + 1}/${batches.length}: ${members.length} packages`);
-  }
+  });
   return verdict;
 }
 
@@ -136,7 +136,8 @@ async function typeCheck(dir, name, entries, size, log) {
  * spent most of its time loading modules); tsc runs in child processes.
  * @param {{ specs: string[], workDir: string, jobs?: number, openapiTypescript?: boolean,
  *   log?: (line: string) => void, api?: string }} options `api`: another build of
- *   dist/index.js (a snapshot, while the generator is being edited)
+ *   dist/index.js (a snapshot, while the generator is being edited); `reuse`: keep the
+ *   packages an interrupted run already wrote
  */
 export async function runCorpus({
   specs,
@@ -145,10 +146,11 @@ export async function runCorpus({
   openapiTypescript = true,
   log,
   api = API,
+  reuse = false,
 }) {
   const { generate, BadInputError } = await import(pathToFileURL(api).href);
   const ot = await import("openapi-typescript");
-  rmSync(workDir, { recursive: true, force: true });
+  if (!reuse) rmSync(workDir, { recursive: true, force: true });
   mkdirSync(workDir, { recursive: true });
   const rows = specs.map((spec, i) => ({
     spec,
@@ -162,16 +164,23 @@ export async function runCorpus({
   await pool(rows, jobs, async (row) => {
     const file = join(DIRECTORY, row.spec);
     const started = Date.now();
+    const done = reuse && existsSync(join(workDir, row.id, ".xdr-codegen-manifest.json"));
     try {
+      if (done) throw Object.assign(new Error("reused"), { reused: true });
       await generate({ input: file, name: `corpus-${row.id}`, out: row.id, cwd: workDir });
       row.ours = "generated";
     } catch (error) {
       // Bad input is a refusal with a reason; anything else is a crash (exit 70 in the CLI).
-      row.ours = error instanceof BadInputError ? "refused" : "crashed";
-      row.oursDetail = firstLine(String(error?.stack ?? error));
+      if (error?.reused) row.ours = "generated";
+      else {
+        row.ours = error instanceof BadInputError ? "refused" : "crashed";
+        row.oursDetail = firstLine(String(error?.stack ?? error));
+      }
     }
     row.ms = Date.now() - started;
-    if (openapiTypescript) {
+    if (openapiTypescript && reuse && existsSync(join(workDir, `${row.id}.ot.d.ts`))) {
+      row.ot = "generated";
+    } else if (openapiTypescript) {
       try {
         const ast = await ot.default(pathToFileURL(file), { silent: true });
         writeFileSync(join(workDir, `${row.id}.ot.d.ts`), ot.astToString(ast));
@@ -192,7 +201,8 @@ export async function runCorpus({
     ours.map((r) => ({
       id: r.id,
       prefix: `${r.id}/`,
-      include: [`${r.id}/src/**/*.ts`, `${r.id}/dist/**/*.d.ts`],
+      // What a consumer compiles against: the declarations (the sources are their origin).
+      include: [`${r.id}/dist/**/*.d.ts`],
     })),
     (e) => {
       const pkg = join(workDir, e.id, "src");

