@@ -154,8 +154,9 @@ export function dynamicTools(ctx: Context): Tool[] {
       },
       annotations: {
         title: "Invoke an XDR operation",
-        readOnlyHint: false,
-        destructiveHint: true,
+        // In read-only mode it can reach read-only operations only.
+        readOnlyHint: ctx.settings.readOnly,
+        destructiveHint: !ctx.settings.readOnly,
         openWorldHint: true,
       },
     },

@@ -343,6 +343,20 @@ describe("xdr-mcp modes", () => {
     expect(byName(tools, "xdr_investigate")).toBeDefined();
   }, 60_000);
 
+  it("read-only dynamic mode: the invoke tool is read-only and refuses writes", async () => {
+    const client = await stdio(["--read-only"]);
+    const { tools } = await client.listTools();
+    expect(tools.filter((t) => t.annotations?.readOnlyHint !== true).map((t) => t.name)).toEqual(
+      [],
+    );
+    const r = await call(client, "xdr_invoke_operation", {
+      operation: "ctia.judgements.delete",
+      input: { id: "judgement-1" },
+      _confirm: true,
+    });
+    expect(r.json()).toMatchObject({ error: "OperationUnavailable" });
+  }, 60_000);
+
   it("hides the tools whose scopes the API client was not granted", async () => {
     const client = await stdio(
       ["--toolsets", "all"],
