@@ -58,9 +58,22 @@ export function apiSection(api: ApiDiff, heading: string): string[] {
   for (const [title, changes] of groups) {
     if (changes.length === 0) continue;
     lines.push("", `**${title}**`, "");
-    for (const c of changes) lines.push(`- \`${c.method}\`: ${c.message}`);
+    // One schema shared by many methods changes them all alike (CTIA's entities sit under
+    // dozens): one line per change, naming the methods, keeps the report readable.
+    const methodsOf = new Map<string, string[]>();
+    for (const c of changes)
+      methodsOf.set(c.message, [...(methodsOf.get(c.message) ?? []), c.method]);
+    for (const [message, methods] of methodsOf) lines.push(`- ${names(methods)}: ${message}`);
   }
   return lines;
+}
+
+const SHOWN_METHODS = 4;
+
+function names(methods: string[]): string {
+  const shown = methods.slice(0, SHOWN_METHODS).map((m) => `\`${m}\``);
+  const more = methods.length - shown.length;
+  return more > 0 ? `${shown.join(", ")} and ${more} more` : shown.join(", ");
 }
 
 function count(n: number, noun: string): string {

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../generator/config.js";
 import { apiConfigFor, diffSpecFiles, explainSpecChange } from "../../generator/diff-command.js";
-import { makeReport, reportJson, reportMarkdown } from "../../generator/diff-report.js";
+import { apiSection, makeReport, reportJson, reportMarkdown } from "../../generator/diff-report.js";
 import type { ApiSurface, MethodSurface } from "../../generator/diff-surface.js";
 import {
   diffApi,
@@ -225,6 +225,32 @@ describe("report", () => {
         "",
       ].join("\n"),
     );
+  });
+
+  it("one line for a change shared by many methods (a schema under several)", () => {
+    const change = (method: string, message: string): Change => ({
+      api: "ctia",
+      method,
+      kind: "field-added",
+      message,
+      impact: "minor",
+      breaking: false,
+    });
+    const shared = "field `result.context` added";
+    const changes = ["a", "b", "c", "d", "e", "f"].map((m) => change(`x.${m}`, shared));
+    const lines = apiSection(
+      {
+        api: "ctia",
+        fromVersion: "1",
+        toVersion: "1",
+        changes: [...changes, change("x.g", "other")],
+      },
+      "###",
+    );
+    expect(lines.slice(-2)).toEqual([
+      "- `x.a`, `x.b`, `x.c`, `x.d` and 2 more: field `result.context` added",
+      "- `x.g`: other",
+    ]);
   });
 
   it("says so when nothing changed", async () => {
