@@ -164,6 +164,48 @@ describe.runIf(ref !== undefined)("CTIA against Cisco's swagger", () => {
   });
 });
 
+describe.runIf(ref !== undefined)("sighting context and bundles against Cisco's swagger", () => {
+  const swagger = ref ? readSpec(join(ref, "ctia-swagger.json")) : ctia;
+  const privateIntel = ref ? readSpec(join(ref, "iroh-private-intel-swagger.json")) : iroh;
+  const names = (spec: ReadSpec, node: unknown) =>
+    [
+      ...new Set(flatten(spec, node).flatMap((p) => Object.keys((p.properties as Node) ?? {}))),
+    ].sort();
+
+  it("CTIA sighting context: Cisco's 12 event kinds, each with its fields and required fields", () => {
+    const ours = ctia.resolve({ $ref: "#/components/schemas/SightingContext" }) as Node;
+    const theirs = swagger.resolve({ $ref: "#/definitions/Context" }) as Node;
+    const kinds = Object.keys(theirs.properties as Node).sort();
+    expect(Object.keys(ours.properties as Node).sort()).toEqual(kinds);
+    for (const kind of kinds) {
+      const mine = (ctia.resolve((ours.properties as Node)[kind]) as Node).items;
+      const cisco = (swagger.resolve((theirs.properties as Node)[kind]) as Node).items;
+      expect(names(ctia, mine), kind).toEqual(names(swagger, cisco));
+      expect([...new Set(requiredOf(ctia, mine))].sort(), kind).toEqual(
+        [...new Set(requiredOf(swagger, cisco))].sort(),
+      );
+    }
+  });
+
+  it("IROH bundle import: Cisco's verdicts and every *_refs list", () => {
+    const ours = names(iroh, { $ref: "#/components/schemas/Bundle" });
+    const theirs = names(privateIntel, { $ref: "#/definitions/BundleImportBundle" });
+    const wanted = theirs.filter((k) => k === "verdicts" || k.endsWith("_refs"));
+    expect(wanted.filter((k) => !ours.includes(k))).toEqual([]);
+    const verdict = (
+      iroh.resolve(property(iroh, { $ref: "#/components/schemas/Bundle" }, "verdicts")) as Node
+    ).items;
+    const cisco = (
+      privateIntel.resolve(
+        property(privateIntel, { $ref: "#/definitions/BundleImportBundle" }, "verdicts"),
+      ) as Node
+    ).items;
+    // Ours is IROH's Verdict, which also carries the stored-entity fields enrich answers have.
+    const mine = names(iroh, verdict);
+    expect(names(privateIntel, cisco).filter((k) => !mine.includes(k))).toEqual([]);
+  });
+});
+
 describe("YAML 1.1 parsers can read every spec", () => {
   it.each(["specs/iroh.yaml", "specs/ctia.yaml", "specs/conure.yaml"])("%s", (file) => {
     const text = readFileSync(join(repoRoot(), file), "utf8");
