@@ -1,6 +1,6 @@
 // The change report in two forms: Markdown for people (a terminal, a pull request, the
 // changelog) and JSON for tools (a CI step deciding whether to open a pull request).
-import { suggestBump, type ApiDiff, type Bump, type Change } from "./diff.js";
+import { suggestBump, type ApiDiff, type Bump, type Change, type ChangeKind } from "./diff.js";
 
 export interface DiffReport {
   /** What was compared, as the user named it. */
@@ -61,13 +61,64 @@ export function apiSection(api: ApiDiff, heading: string): string[] {
     // One schema shared by many methods changes them all alike (CTIA's entities sit under
     // dozens): one line per change, naming the methods, keeps the report readable.
     const methodsOf = new Map<string, string[]>();
-    for (const c of changes)
+    for (const c of collapse(changes))
       methodsOf.set(c.message, [...(methodsOf.get(c.message) ?? []), c.method]);
     for (const [message, methods] of methodsOf) lines.push(`- ${names(methods)}: ${message}`);
   }
   return lines;
 }
 
+const LISTED: Partial<Record<ChangeKind, [string, string]>> = {
+  "param-added": ["arguments", "added"],
+  "param-removed": ["arguments", "removed"],
+  "field-added": ["fields", "added"],
+  "field-removed": ["fields", "removed"],
+};
+
+/**
+ * Many keys added to or removed from one object of one method (a body schema that grew twenty
+ * fields) become one line listing them; everything else stays a line of its own. Order is kept.
+ */
+function collapse(changes: Change[]): { method: string; message: string }[] {
+  const groups = new Map<string, Change[]>();
+  const order: (Change | string)[] = [];
+  for (const c of changes) {
+    if (!LISTED[c.kind] || c.at === undefined) {
+      order.push(c);
+      continue;
+    }
+    const parent = c.at.includes(".") ? c.at.slice(0, c.at.lastIndexOf(".")) : "";
+    const key = JSON.stringify([c.method, c.kind, c.impact, parent]);
+    if (!groups.has(key)) {
+      groups.set(key, []);
+      order.push(key);
+    }
+    groups.get(key)!.push(c);
+  }
+  return order.flatMap((item) => {
+    if (typeof item !== "string") return [{ method: item.method, message: item.message }];
+    const group = groups.get(item)!;
+    if (group.length <= 2) return group.map((c) => ({ method: c.method, message: c.message }));
+    const first = group[0]!;
+    const [noun, verb] = LISTED[first.kind]!;
+    const required = verb === "added" && first.impact === "major" ? "required " : "";
+    const parent = JSON.parse(item)[3] as string;
+    const keys = group.map((c) => c.at!.slice(parent ? parent.length + 1 : 0));
+    const shown = keys.slice(0, SHOWN_KEYS).map((k) => `\`${k}\``);
+    const rest = keys.length - shown.length;
+    const where = parent ? ` in \`${parent}\`` : "";
+    return [
+      {
+        method: first.method,
+        message:
+          `${keys.length} ${required}${noun} ${verb}${where}: ${shown.join(", ")}` +
+          (rest > 0 ? ` and ${rest} more` : ""),
+      },
+    ];
+  });
+}
+
+const SHOWN_KEYS = 8;
 const SHOWN_METHODS = 4;
 
 function names(methods: string[]): string {

@@ -253,6 +253,22 @@ describe("report", () => {
     ]);
   });
 
+  it("one line for many keys added to one object of one method", () => {
+    const changes: Change[] = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"].map((k) => ({
+      api: "iroh",
+      method: "bundles.import",
+      kind: "field-added",
+      at: `body.bundle.${k}`,
+      message: `field \`body.bundle.${k}\` added`,
+      impact: "minor",
+      breaking: false,
+    }));
+    const lines = apiSection({ api: "iroh", fromVersion: "1", toVersion: "1", changes }, "###");
+    expect(lines.at(-1)).toBe(
+      "- `bundles.import`: 10 fields added in `body.bundle`: `a`, `b`, `c`, `d`, `e`, `f`, `g`, `h` and 2 more",
+    );
+  });
+
   it("says so when nothing changed", async () => {
     const report = makeReport("a", "b", [await diffFixture("unchanged")]);
     expect(reportMarkdown(report)).toContain("No change to the SDK surface");
