@@ -4,6 +4,7 @@ import {
   createTransport,
   paginate,
   rawPathSerializer,
+  rawQuerySerializer,
   transportFetch,
   type ApiDescriptor,
   type ApiPromise,
@@ -112,6 +113,7 @@ export function createPetsClient(options: XdrOptions = {}): PetsClient {
         baseUrl: t.baseUrl,
         fetch: transportFetch(t),
         pathSerializer: rawPathSerializer,
+        querySerializer: rawQuerySerializer,
       }));
     },
     transport: t,
