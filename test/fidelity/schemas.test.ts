@@ -206,6 +206,35 @@ describe.runIf(ref !== undefined)("sighting context and bundles against Cisco's 
   });
 });
 
+describe("every operation says which scopes it needs", () => {
+  /** Operations that truly need no scope: no token at all, or any valid token. */
+  const NONE: ReadonlyMap<string, string> = new Map([
+    ["GET /ctia/feed/{id}/view", "public feed link, authorised by its share token"],
+    ["GET /ctia/feed/{id}/view.txt", "public feed link, authorised by its share token"],
+    ["GET /ctia/version", "public"],
+    ["GET /ctia/status", "any valid token"],
+  ]);
+  it.each([
+    ["specs/ctia.yaml", ctia],
+    ["specs/iroh.yaml", iroh],
+  ] as const)("%s", (_file, spec) => {
+    const bare: string[] = [];
+    for (const [path, item] of Object.entries(spec.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        if (!["get", "put", "post", "patch", "delete"].includes(method)) continue;
+        const key = `${method.toUpperCase()} ${path}`;
+        const security = ((op as Node).security ?? spec.document.security) as Node[] | undefined;
+        // Alternatives (`[{oauth2: [private-intel:read]}, {oauth2: [asset:read]}]`) each name one.
+        const named = (security ?? []).some((req) =>
+          Object.values(req).some((v) => (v as unknown[]).length > 0),
+        );
+        if (!named && !NONE.has(key) && !path.startsWith("/iroh/oauth2")) bare.push(key);
+      }
+    }
+    expect(bare).toEqual([]);
+  });
+});
+
 describe("YAML 1.1 parsers can read every spec", () => {
   it.each(["specs/iroh.yaml", "specs/ctia.yaml", "specs/conure.yaml"])("%s", (file) => {
     const text = readFileSync(join(repoRoot(), file), "utf8");
