@@ -192,19 +192,28 @@ describe("Retry-After", () => {
   });
 });
 
+/** A token in the cache, and the log of getting it forgotten. */
+async function warm(): Promise<void> {
+  await t.xdr().iroh.inspect({ content: "warm" });
+  t.capture.logs.length = 0;
+}
+
 describe("timeouts", () => {
   it("no answer within timeoutMs: TimeoutError", async () => {
+    // The timeout covers the token wait too: get the token first, so that it is the answer
+    // that does not come.
+    await warm();
     t.sim.faults.slow = { count: 5, delayMs: 60_000, path: "/iroh/iroh-inspect" };
-    // Per call: the token request keeps the client's timeout.
     const err = await t.caught(
       t.xdr({ maxRetries: 0 }).iroh.inspect({ content: "x" }, { timeoutMs: 30 }),
     );
     expect(err).toBeInstanceOf(TimeoutError);
     expect(err.message).toBe("inspect: no answer within 30 ms");
-    expect(t.hits("/iroh/iroh-inspect")).toBe(1);
+    expect(t.hits("/iroh/iroh-inspect")).toBe(2);
   });
 
   it("the timeout is per attempt: a safe operation is retried after one", async () => {
+    await warm();
     t.sim.faults.slow = { count: 1, delayMs: 60_000, path: "/iroh/iroh-inspect" };
     await expect(
       t.xdr().iroh.inspect({ content: "cisco.com" }, { timeoutMs: 250 }),
@@ -216,6 +225,7 @@ describe("timeouts", () => {
   });
 
   it("a per-call timeoutMs overrides the client's", async () => {
+    await warm();
     t.sim.faults.slow = { count: 1, delayMs: 60_000, path: "/ctia/judgement" };
     const err = await t.caught(
       t.xdr({ timeoutMs: 60_000 }).ctia.judgements.create(judgement, { timeoutMs: 25 }),
@@ -229,10 +239,10 @@ describe("timeouts", () => {
     const err = await t.caught(
       t.xdr({ timeoutMs: 30, maxRetries: 0 }).iroh.inspect({ content: "x" }),
     );
-    // Timing out at the token endpoint means the client could not authenticate.
-    expect(err).toBeInstanceOf(AuthenticationError);
-    expect(err.cause).toBeInstanceOf(TimeoutError);
-    expect(err.message).toMatch(/^oauth2\.token failed: Token request got no answer within 30 ms/);
+    // An endpoint that does not answer is a timeout, not a refusal of the credentials.
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(err).not.toBeInstanceOf(AuthenticationError);
+    expect(err.message).toMatch(/no answer within 30 ms/);
   });
 });
 
