@@ -619,9 +619,12 @@ export function createTransport(api: ApiDescriptor, o: XdrOptions = {}): Transpo
     }
     if (kind === "binary" && status !== 204) {
       if (maxBytes === undefined) return res.blob();
-      return new Blob((await readBytes(res, maxBytes, op.name)) as BlobPart[], {
-        type: headers.get("content-type") ?? "",
-      });
+      return new Blob(
+        (await readBytes(res, maxBytes, op.name)) as ConstructorParameters<typeof Blob>[0],
+        {
+          type: headers.get("content-type") ?? "",
+        },
+      );
     }
     let text: string;
     if (maxBytes === undefined) text = await res.text();

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   ApiError,
   AuthenticationError,
+  BadRequestError,
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
@@ -29,9 +30,9 @@ interface Row {
 
 const rows: Row[] = [
   {
-    name: "400 → ApiError",
+    name: "400 → BadRequestError",
     run: (x) => x.automation.workflows.start({ workflow_id: SIM_WORKFLOW_IDS.enrichAndBlock }),
-    type: ApiError,
+    type: BadRequestError,
     status: 400,
     operation: "workflows.start",
     message: /^workflows\.start failed: HTTP 400: required input variable "observable_value"/,
@@ -203,7 +204,7 @@ describe("malformed JSON", () => {
     t.sim.faults.malformedJson = { count: 1, path: "/iroh/oauth2" };
     const err = await t.caught(t.xdr().iroh.inspect({ content: "cisco.com" }));
     expect(err).toBeInstanceOf(AuthenticationError);
-    expect(err.message).toBe("The token endpoint answered without an access_token");
+    expect(err.message).toBe("oauth2.token: the token endpoint answered without an access_token");
     expect(t.hits("/iroh/iroh-inspect")).toBe(0);
   });
 });

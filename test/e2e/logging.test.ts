@@ -142,7 +142,7 @@ const faults: Fault[] = [
     name: "a token endpoint failing with 500",
     arrange: (s) => (s.faults.tokenFailure = { count: 5 }),
     run: inspect,
-    expected: AuthenticationError,
+    expected: ServerError,
   },
   {
     name: "a 429 with Retry-After 3600",
@@ -166,7 +166,7 @@ const faults: Fault[] = [
     name: "a connection reset at the token endpoint",
     arrange: (s) => (s.faults.reset = { count: 5, path: "/iroh/oauth2" }),
     run: inspect,
-    expected: AuthenticationError,
+    expected: ConnectionError,
   },
   {
     name: "a slow answer",
