@@ -94,12 +94,16 @@ describe("workflows.start(…, { wait: true })", () => {
         .xdr({}, sim)
         .automation.workflows.start(
           { workflow_id: SIM_WORKFLOW_IDS.hello },
-          { ...FAST, waitTimeoutMs: 30 },
+          { ...FAST, waitTimeoutMs: 1_000 },
         ),
     );
     expect(err).toBeInstanceOf(TimeoutError);
-    expect(err.message).toMatch(/^Workflow run workflow_instance_\w+ still running after 30 ms$/);
-    expect(t.hits(POLL, "GET", sim)).toBeGreaterThan(0);
+    // The deadline covers the token and the start too: on a loaded machine it may pass before
+    // the run has started; either way the message says which.
+    expect(err.message).toMatch(
+      /^(Workflow run workflow_instance_\w+ still running after|workflows\.start: no workflow run started within) 1000 ms$/,
+    );
+    if (err.message.startsWith("Workflow run")) expect(t.hits(POLL, "GET", sim)).toBeGreaterThan(0);
   });
 
   it("the caller's signal stops the wait", async () => {
