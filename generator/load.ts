@@ -326,8 +326,8 @@ function breakAliasCycles(doc: Record<string, unknown>): void {
  */
 function inlineDeepRefs(doc: OpenApiDocument): void {
   const printable = /^#\/components\/[^/]+\/[^/]+(\/properties\/[^/]+)*$/;
-  const found: Record<string, unknown>[] = [];
-  const seen = new Set<unknown>();
+  let found: Record<string, unknown>[] = [];
+  let seen = new Set<unknown>();
   const visit = (node: unknown) => {
     if (!node || typeof node !== "object" || seen.has(node)) return;
     seen.add(node);
@@ -342,12 +342,40 @@ function inlineDeepRefs(doc: OpenApiDocument): void {
     }
     for (const value of Object.values(node)) visit(value);
   };
-  visit(doc);
-  for (const node of found) {
-    const target = resolveRef(doc, node);
-    if (!target || typeof target !== "object" || target === node) continue;
-    delete node.$ref;
-    Object.assign(node, structuredClone(target));
+  /** Follows the pointer through the `$ref`s it meets on the way (`…/schema/properties/x`). */
+  const through = (ref: string, depth = 0): unknown => {
+    let node: unknown = doc;
+    for (const raw of ref.slice(2).split("/")) {
+      node = resolveRef(doc, node);
+      let key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+      try {
+        key = decodeURIComponent(key);
+      } catch {
+        // A literal `%` in a name.
+      }
+      if (!node || typeof node !== "object" || !Object.hasOwn(node, key)) return undefined;
+      node = (node as Record<string, unknown>)[key];
+    }
+    const next = (node as { $ref?: unknown } | undefined)?.$ref;
+    return typeof next === "string" && next.startsWith("#/") && depth < 32
+      ? through(next, depth + 1)
+      : node;
+  };
+  // A copy may hold references of its own: again, a few rounds at most (a target that holds
+  // a reference to itself would grow with every round).
+  for (let round = 0; round < 6; round++) {
+    found = [];
+    seen = new Set();
+    visit(doc);
+    let copied = 0;
+    for (const node of found) {
+      const target = through(node.$ref as string);
+      if (!target || typeof target !== "object" || target === node) continue;
+      delete node.$ref;
+      Object.assign(node, structuredClone(target));
+      copied++;
+    }
+    if (copied === 0) break;
   }
 }
 
