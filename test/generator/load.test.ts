@@ -307,6 +307,52 @@ describe("loadSpec reads good input", () => {
     });
   });
 
+  it("copies what a $ref through another $ref points at (…/schema/properties/x)", async () => {
+    const doc = {
+      openapi: "3.0.3",
+      info: { title: "t", version: "1" },
+      paths: {
+        "/{id}": {
+          get: {
+            parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+            responses: {
+              "200": {
+                description: "ok",
+                content: {
+                  "application/json": {
+                    schema: {
+                      type: "object",
+                      properties: {
+                        code: {
+                          $ref: "#/components/responses/Err/content/application~1json/schema/properties/code",
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+              "404": { $ref: "#/paths/~1%7Bid%7D/get/responses/200" },
+            },
+          },
+        },
+      },
+      components: {
+        responses: {
+          Err: {
+            description: "e",
+            content: { "application/json": { schema: { $ref: "#/components/schemas/Err" } } },
+          },
+        },
+        schemas: { Err: { type: "object", properties: { code: { type: "integer" } } } },
+      },
+    };
+    const spec = await loadSpec(write("through.json", JSON.stringify(doc)));
+    const text = JSON.stringify(spec.document.paths);
+    expect(text).not.toContain("properties/code");
+    expect(text).not.toContain("%7Bid%7D");
+    expect(text).toContain('"code":{"type":"integer"}');
+  });
+
   // Redocly looks these names up in plain objects of its own (and crashed on them).
   it.each(["hasOwnProperty", "valueOf", "isPrototypeOf", "constructor", "__proto__", "toString"])(
     "a schema and a property named %s",
