@@ -47,6 +47,8 @@ export interface OperationModel {
   auth: boolean;
   safe: boolean;
   paging?: "ctia" | "links";
+  /** `x-xdr-pagination-fallback: offset`: without `X-Next`, the next page is `offset` + items. */
+  pagingFallback?: "offset";
   rateLimit?: RateLimit;
   /** JSON pointer of the operation in the spec, for messages. */
   pointer: string;
@@ -149,6 +151,11 @@ export function buildModel(spec: LoadedSpec, api: ApiConfig, tokenUrls?: RegionM
         (op["x-xdr-pagination"] as "ctia" | "links" | undefined) ??
         (generic ? undefined : detectLinksPaging(op, queryParams, deref));
 
+      const pagingFallback =
+        paging === "ctia" && op["x-xdr-pagination-fallback"] === "offset"
+          ? ("offset" as const)
+          : undefined;
+
       raw.push({
         explicitName,
         tags: Array.isArray(op.tags) ? op.tags.filter((t) => typeof t === "string") : [],
@@ -176,6 +183,7 @@ export function buildModel(spec: LoadedSpec, api: ApiConfig, tokenUrls?: RegionM
           op["x-xdr-safe"] === true ||
           api.safe.includes(key),
         paging,
+        ...(pagingFallback ? { pagingFallback } : {}),
         rateLimit: own(api.rateLimits, key) ?? (op["x-xdr-rate-limit"] as RateLimit | undefined),
         pointer,
       });

@@ -291,6 +291,7 @@ function operationView(api: ApiModel, op: OperationModel): OperationView {
   if (!op.auth) descriptor.auth = false;
   if (op.safe) descriptor.safe = true;
   if (op.paging) descriptor.paging = op.paging;
+  if (op.pagingFallback) descriptor.pagingFallback = op.pagingFallback;
   if (op.rateLimit) descriptor.rateLimit = op.rateLimit;
 
   const route = `${op.method} ${op.path}`;

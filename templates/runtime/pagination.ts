@@ -30,6 +30,10 @@ export interface Cursor {
 interface Walk {
   readonly seen: Set<string>;
   pages: number;
+  /** Items received so far plus the first offset (the offset fallback). */
+  offset?: number;
+  /** The server has sent an X-Next: its absence now means the end. */
+  linked?: boolean;
 }
 
 /** A page's fingerprint: its length and a 53-bit hash of its JSON (cyrb53). */
@@ -138,6 +142,18 @@ function pagePromise<Item>(
     }
     if (items.length && op.paging === "ctia") {
       next = cursorOf(headers.get("x-next") ?? "");
+      walk.offset ??= Number((args as { offset?: unknown } | undefined)?.offset) || 0;
+      walk.offset += items.length;
+      if (next) walk.linked = true;
+      else if (op.pagingFallback === "offset" && !walk.linked) {
+        // A server that sends no X-Next at all (Conure may not): the next page by offset, until
+        // an empty one. One that sent X-Next before has simply reached its last page.
+        next = {
+          query: `offset=${walk.offset}`,
+          keys: new Set(["offset", "search_after"]),
+          id: `offset=${walk.offset}`,
+        };
+      }
     } else if (items.length && op.paging === "links") {
       if (data._links && typeof data._links === "object") {
         const link = data._links.next;

@@ -54,6 +54,12 @@ export interface Operation {
   readonly safe?: boolean;
   readonly paging?: PagingStyle;
   /**
+   * `ctia` paging for a server that may send no `X-Next` (Conure): then the next page is the
+   * same query with `offset` advanced by the items received (`search_after` dropped), until an
+   * empty page.
+   */
+  readonly pagingFallback?: "offset";
+  /**
    * A limit the server enforces on this operation alone (Automation's workflow start: 10 per
    * 60 000 ms per org). The transport keeps a sliding window per client and path and waits for a
    * free slot (when the wait is ≤ `maxRetryAfterMs`, else `RateLimitError` at once).
