@@ -44,6 +44,11 @@ export interface OperationModel {
   body?: BodyEncoding;
   response: ResponseEncoding;
   scopes: string[];
+  /**
+   * When the spec offers alternatives with nothing in common (`a` or `b`): the sets, any one of
+   * which suffices. `scopes` is then empty.
+   */
+  anyScopes?: string[][];
   auth: boolean;
   safe: boolean;
   paging?: "ctia" | "links";
@@ -145,7 +150,7 @@ export function buildModel(spec: LoadedSpec, api: ApiConfig, tokenUrls?: RegionM
         (operationId !== undefined ? own(api.names, operationId) : undefined) ??
         (typeof op["x-xdr-name"] === "string" ? (op["x-xdr-name"] as string) : undefined);
       const security = Object.hasOwn(op, "security") ? op.security : doc.security;
-      const { scopes, auth } = securityOf(security as Json[] | undefined, doc, api);
+      const { scopes, anyScopes, auth } = securityOf(security as Json[] | undefined, doc, api);
       const paging =
         own(api.paging, key) ??
         (op["x-xdr-pagination"] as "ctia" | "links" | undefined) ??
@@ -177,6 +182,7 @@ export function buildModel(spec: LoadedSpec, api: ApiConfig, tokenUrls?: RegionM
         response: responseEncoding(op, deref),
         // Scope checks are an XDR behaviour: a standalone client documents scopes only.
         scopes,
+        ...(anyScopes && !generic ? { anyScopes } : {}),
         auth: generic ? operationAuth(doc, security) : auth,
         safe:
           SAFE_METHODS.has(method.toUpperCase()) ||
@@ -407,7 +413,7 @@ function securityOf(
   security: Json[] | undefined,
   doc: Json,
   api: ApiConfig,
-): { scopes: string[]; auth: boolean } {
+): { scopes: string[]; anyScopes?: string[][]; auth: boolean } {
   const schemes = ((doc.components as Json | undefined)?.securitySchemes ?? {}) as Json;
   const bearerLike = (name: string) => {
     const s = resolveRef(doc, Object.hasOwn(schemes, name) ? schemes[name] : undefined) as
@@ -428,6 +434,15 @@ function securityOf(
   if (api.scopes) return { scopes: [...api.scopes], auth };
   const sets = alternatives.map((a) => a.flatMap(([, scopes]) => (scopes as string[]) ?? []));
   const common = sets.reduce((acc, set) => acc.filter((s) => set.includes(s)));
+  if (common.length === 0 && sets.length > 1 && sets.every((set) => set.length > 0)) {
+    // Either will do: the pre-check passes when any one set is granted.
+    const anyScopes = [
+      ...new Map(
+        sets.map((set) => [[...new Set(set)].sort().join(" "), [...new Set(set)].sort()]),
+      ).values(),
+    ];
+    return { scopes: [], anyScopes, auth };
+  }
   return { scopes: [...new Set(common)].sort(), auth };
 }
 

@@ -288,6 +288,7 @@ function operationView(api: ApiModel, op: OperationModel): OperationView {
   if (op.body) descriptor.body = op.body;
   if (op.response !== "json") descriptor.response = op.response;
   if (op.scopes.length && !api.generic) descriptor.scopes = op.scopes;
+  if (op.anyScopes) descriptor.anyScopes = op.anyScopes;
   if (!op.auth) descriptor.auth = false;
   if (op.safe) descriptor.safe = true;
   if (op.paging) descriptor.paging = op.paging;
@@ -297,11 +298,13 @@ function operationView(api: ApiModel, op: OperationModel): OperationView {
   const route = `${op.method} ${op.path}`;
   const scopeNote = op.scopes.length
     ? ` — scope ${op.scopes.join(", ")}`
-    : op.auth
-      ? ""
-      : api.generic
-        ? " — no credentials"
-        : " — no token";
+    : op.anyScopes
+      ? ` — scope ${op.anyScopes.map((set) => set.join(" + ")).join(" or ")}`
+      : op.auth
+        ? ""
+        : api.generic
+          ? " — no credentials"
+          : " — no token";
   const notes = [
     op.paging ? `paged (${op.paging === "ctia" ? "X-Next / search_after" : "start / limit"})` : "",
     op.safe && op.method === "POST" ? "retried (read-only)" : "",
@@ -338,11 +341,13 @@ function operationView(api: ApiModel, op: OperationModel): OperationView {
     mdPath: mdCode(op.path),
     mdScopes: op.scopes.length
       ? op.scopes.map(mdCode).join(", ")
-      : op.auth
-        ? "—"
-        : api.generic
-          ? "none (no credentials)"
-          : "none (no token)",
+      : op.anyScopes
+        ? op.anyScopes.map((set) => set.map(mdCode).join(" + ")).join(" or ")
+        : op.auth
+          ? "—"
+          : api.generic
+            ? "none (no credentials)"
+            : "none (no token)",
     mdSummary: mdInline(op.summary),
     mdNotes: notes.join(", "),
   };

@@ -383,10 +383,18 @@ export function createTransport(api: ApiDescriptor, o: XdrOptions = {}): Transpo
     if (token) {
       const got = token.get(signal);
       const t = got instanceof Promise ? await got : got;
-      if (op?.scopes?.length && t.scopes && !t.checked.has(op)) {
-        const missing = missingScopes(t.scopes, op.scopes);
-        if (missing.length) throw new MissingScopeError(op.name, missing, t.scopes);
-        t.checked.add(op);
+      if ((op?.scopes?.length || op?.anyScopes) && t.scopes && !t.checked.has(op!)) {
+        const missing = missingScopes(t.scopes, op!.scopes ?? []);
+        if (missing.length) throw new MissingScopeError(op!.name, missing, t.scopes);
+        const any = op!.anyScopes;
+        if (any && !any.some((set) => !missingScopes(t.scopes!, set).length)) {
+          throw new MissingScopeError(
+            op!.name,
+            [any.map((set) => set.join(" + ")).join(" or ")],
+            t.scopes,
+          );
+        }
+        t.checked.add(op!);
       }
       b.headers.authorization = t.header;
       return t;

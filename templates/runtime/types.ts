@@ -48,6 +48,8 @@ export interface Operation {
   readonly response?: ResponseEncoding;
   /** OAuth2 scopes that must all be granted; absent or empty means none. */
   readonly scopes?: readonly string[];
+  /** Alternatives (the spec's `a` or `b`): any one set granted in full suffices. */
+  readonly anyScopes?: readonly (readonly string[])[];
   /** `false` for operations that take no bearer token (the token endpoint, public feed views). */
   readonly auth?: false;
   /** May be retried: GET/HEAD/PUT/DELETE/OPTIONS, or a POST the spec marks `x-xdr-safe`. */

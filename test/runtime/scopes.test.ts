@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { missingScopes, parseScopes, scopeCovers } from "../../templates/runtime/scopes.js";
+import { irohClient, json, op, useServer } from "./harness.js";
 
 describe("scopeCovers", () => {
   it.each([
@@ -51,5 +52,30 @@ describe("parseScopes", () => {
     [42, undefined],
   ])("%j → %j", (scope, parsed) => {
     expect(parseScopes(scope)).toEqual(parsed);
+  });
+});
+
+describe("scope alternatives (anyScopes)", () => {
+  const srv = useServer();
+  const either = op({
+    path: "/ctia/casebook/c1",
+    name: "casebooks.get",
+    anyScopes: [["casebook"], ["private-intel/casebook:read"]],
+  });
+  it.each<[string, string, boolean]>([
+    ["the first set", "casebook", true],
+    ["the second set", "private-intel:read", true],
+    ["neither", "inspect:read", false],
+  ])("passes with %s granted: %s", async (_t, scope, ok) => {
+    srv.token = { scope };
+    srv.route("GET /ctia/casebook/c1", (_h, res) => json(res, 200, { id: "c1" }));
+    const call = irohClient(srv).call(either, {});
+    if (ok) await expect(call).resolves.toEqual({ id: "c1" });
+    else {
+      await expect(call).rejects.toThrow(
+        "casebooks.get needs the scope casebook or private-intel/casebook:read",
+      );
+      expect(srv.count("GET /ctia/casebook/c1")).toBe(0);
+    }
   });
 });
