@@ -83,7 +83,10 @@ function splitId(operationId: string): string[] | undefined {
   if (/[/.]/.test(operationId)) parts = operationId.split(/[/.]+/).filter(Boolean);
   else if (/^[A-Z][A-Za-z0-9]*_[A-Z][A-Za-z0-9]*$/.test(operationId))
     parts = operationId.split("_");
-  if (!parts || parts.length < 2 || parts.some((p) => words(p).length === 0)) return undefined;
+  // Each part a name (`list-for-repo`, `Pets`): `get /pets` is a route, not a group and a name.
+  if (!parts || parts.length < 2 || parts.some((p) => !/^[A-Za-z][A-Za-z0-9_-]*$/.test(p))) {
+    return undefined;
+  }
   return parts.map(camelCase);
 }
 

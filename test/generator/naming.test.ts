@@ -164,6 +164,17 @@ describe("names of a standalone client (from the spec's operationIds)", () => {
     ],
     ["no operationId", { given: [{ method: "get", path: "/pets" }], want: ["pets.list"] }],
     [
+      "ids that are a route, not a name, or no words at all",
+      {
+        given: [
+          { method: "get", path: "/pets", operationId: "get /pets" },
+          { method: "post", path: "/pets", operationId: "ペット作成" },
+          { method: "get", path: "/{id}", operationId: "" },
+        ],
+        want: ["pets.list", "pets.create", "root.get"],
+      },
+    ],
+    [
       "an id equal to its group says nothing more: the path's name",
       { given: [{ method: "get", path: "/health", operationId: "health" }], want: ["health.list"] },
     ],
