@@ -84,7 +84,8 @@ function splitId(operationId: string): string[] | undefined {
   else if (/^[A-Z][A-Za-z0-9]*_[A-Z][A-Za-z0-9]*$/.test(operationId))
     parts = operationId.split("_");
   // Each part a name (`list-for-repo`, `Pets`): `get /pets` is a route, not a group and a name.
-  if (!parts || parts.length < 2 || parts.some((p) => !/^[A-Za-z][A-Za-z0-9_-]*$/.test(p))) {
+  const isName = (p: string) => /^[A-Za-z_$][\w$-]*$/.test(p) && words(p).length > 0;
+  if (!parts || parts.length < 2 || !parts.every(isName)) {
     return undefined;
   }
   return parts.map(camelCase);
