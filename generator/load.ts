@@ -409,7 +409,7 @@ function schemasOf(doc: OpenApiDocument): object {
   return components?.schemas ?? {};
 }
 
-const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: string[] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 function checkHasOperations(doc: OpenApiDocument, placeOf: (pointer: string) => Place) {
   const paths = doc.paths ?? {};

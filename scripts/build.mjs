@@ -58,7 +58,9 @@ await build({
   outfile: join(root, "dist", "index.js"),
 });
 mkdirSync(join(root, "dist"), { recursive: true });
-for (const name of ["index", "api", "errors", "config"]) {
+// The entry point's declarations and those they import, transitively.
+const queue = ["index"];
+for (const name of queue) {
   const result = ts.transpileDeclaration(
     readFileSync(join(root, "generator", `${name}.ts`), "utf8"),
     {
@@ -74,6 +76,9 @@ for (const name of ["index", "api", "errors", "config"]) {
     );
   }
   writeFileSync(join(root, "dist", `${name}.d.ts`), result.outputText);
+  for (const m of result.outputText.matchAll(/from "\.\/([\w-]+)\.js"/g)) {
+    if (!queue.includes(m[1])) queue.push(m[1]);
+  }
 }
 await build({
   ...common,
