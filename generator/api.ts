@@ -9,6 +9,7 @@ import { releaseProblems } from "./changelog.js";
 import { verifySpecAgainstLock } from "./fetch-spec.js";
 import { generate as runPipeline, renderEverything } from "./generate.js";
 import { camelCase } from "./naming.js";
+import { checkTargets } from "./targets/index.js";
 import { MANIFEST_FILE, readTree, recover } from "./write.js";
 
 export { BadInputError } from "./errors.js";
@@ -147,6 +148,8 @@ export async function check(options: CommonOptions = {}): Promise<CheckResult> {
   }
   problems.push(...(await releaseProblems(config)));
   if (problems.length > 0) return { ok: false, notGenerated: false, problems, files: 0 };
+  // The MCP server and CLI packages are output too.
+  problems.push(...(await checkTargets(config)));
 
   const expected = await renderEverything({
     config,

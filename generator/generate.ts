@@ -124,7 +124,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 
   if (sharedFresh && plan.every((p) => !p.regenerate)) {
     for (const p of plan) if (isSelected(options, p)) log(line(p.api.name, "unchanged", ""));
-    await generateTargets(config, { force: options.force, log });
+    await generateTargets(config, { force: options.force, log, only: options.only });
     log(`nothing to do (${ms(started)})`);
     return { generated: [], unchanged: plan.map((p) => p.api.name) };
   }
@@ -135,7 +135,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     .flatMap((p) => [`src/${p.api.name}`, `dist/${p.api.name}`, `docs/${p.api.name}.md`]);
   await writeOutput(config.output, output, keep);
   // Sibling packages (MCP server, CLI) over the same model: generator/targets/.
-  await generateTargets(config, { force: options.force, log });
+  await generateTargets(config, { force: options.force, log, only: options.only });
   log(`wrote ${relative(process.cwd(), config.output) || "."} (${ms(started)})`);
   return {
     generated: plan.filter((p) => p.regenerate).map((p) => p.api.name),

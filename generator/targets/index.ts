@@ -45,6 +45,8 @@ const MCP_SDK_RANGE = "^1.32.2";
 export interface TargetOptions {
   readonly force?: boolean;
   readonly log: (line: string) => void;
+  /** `generate iroh`: the APIs asked for (targets still follow every API). */
+  readonly only?: readonly string[];
 }
 
 interface Target {
@@ -66,8 +68,10 @@ export async function generateTargets(config: Config, options: TargetOptions): P
     await recover(target.outDir);
     await assertReplaceable(target.outDir);
     const manifest = options.force ? undefined : await readManifest(target.outDir);
-    if (manifest?.shared === hash) options.log(line(target.name, "unchanged", ""));
-    else stale.push(target);
+    if (manifest?.shared === hash) {
+      // `generate iroh` speaks of the APIs asked for: an unchanged target goes unsaid.
+      if (!options.only) options.log(line(target.name, "unchanged", ""));
+    } else stale.push(target);
   }
   if (stale.length === 0) return;
 
