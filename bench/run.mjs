@@ -13,6 +13,7 @@
 import { writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
+import { budget } from "./budget.mjs";
 import { bundle } from "./bundle.mjs";
 import { generation, scale } from "./generation.mjs";
 import { CLI, ROOT, printTable, remove, runNode } from "./lib.mjs";
@@ -77,6 +78,7 @@ if (want(6)) await section("line 6 bundle size", () => bundle());
 if (want(7)) {
   await section("line 7 type-check", () => typecheck({ runs: runs + 2, floorTypes }));
 }
+if (want(8)) await section("line 8 rate budget", () => budget());
 if (genDir) remove(genDir);
 
 console.log();

@@ -2,7 +2,9 @@
 // (nothing sent) with a client-side RateLimitError, a 429's Retry-After blocks the org's next
 // calls, and later pages of a listing go in the low lane.
 import { describe, expect, it } from "vitest";
+import { memoryTokenStore } from "../../templates/runtime/budget-token.js";
 import { createBudget } from "../../templates/runtime/budget.js";
+import { clearTokenCache } from "../../templates/runtime/token.js";
 import { RateLimitError } from "../../templates/runtime/errors.js";
 import { paginate } from "../../templates/runtime/pagination.js";
 import { getJudgement, irohClient, json, op, useServer } from "./harness.js";
@@ -64,5 +66,21 @@ describe("transport with a budget", () => {
     expect(err).toBeInstanceOf(RateLimitError);
     // first page (normal) + one more page in the low lane (ceiling 2)
     expect(ids).toEqual([{ id: "j0" }, { id: "j1" }]);
+  });
+
+  it("shares one token between processes through the budget's token store", async () => {
+    srv.route("GET /ctia/judgement/a", (h, res) =>
+      json(res, 200, { auth: h.headers.authorization }),
+    );
+    const budget = createBudget({ share: 100, tokens: memoryTokenStore() });
+    await expect(irohClient(srv, { budget }).call(getJudgement, { id: "a" })).resolves.toEqual({
+      auth: "Bearer tok-1",
+    });
+    // Another process: nothing in its own cache, the same store.
+    clearTokenCache();
+    await expect(irohClient(srv, { budget }).call(getJudgement, { id: "a" })).resolves.toEqual({
+      auth: "Bearer tok-1",
+    });
+    expect(srv.count("POST /iroh/oauth2/token")).toBe(1);
   });
 });
