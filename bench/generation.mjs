@@ -27,6 +27,9 @@ function tempConfig(dir) {
   const config = JSON.parse(readFileSync(join(ROOT, "xdr-codegen.config.json"), "utf8"));
   const abs = (p) => (isAbsolute(p) ? p : resolve(ROOT, p));
   config.output = join(dir, "out");
+  // Line 1 compares the SDK with openapi-typescript's types: the MCP and CLI packages, which
+  // openapi-typescript has no counterpart for, are left out.
+  config.targets = false;
   for (const api of Object.values(config.apis)) {
     api.spec = abs(api.spec);
     if (api.fetch) {
@@ -65,7 +68,7 @@ export async function generation({ runs }) {
     return {
       rows: [
         {
-          line: "1 generate 3 XDR specs, cold process (vs openapi-typescript API, 1 process)",
+          line: "1 generate the XDR specs (5 APIs), cold process (vs openapi-typescript API, 1 process)",
           measured: `${fmt.s(ours)} vs ${fmt.s(floor)}`,
           ratio: fmt.x(ours / floor),
           target: "≤ 1.50×",

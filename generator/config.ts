@@ -74,6 +74,8 @@ export interface Config {
    * Prettier took a third of the generation time of the three XDR specs.
    */
   readonly format: "prettier" | "none";
+  /** The MCP server and CLI packages beside the SDK (XDR configs); `false` leaves them out. */
+  readonly targets: boolean;
 }
 
 export const CONFIG_FILE = "xdr-codegen.config.json";
@@ -208,5 +210,11 @@ export function parseConfig(raw: unknown, file: string, dir: string): Config {
         : root.format === "prettier"
           ? "prettier"
           : fail(["format"], 'expected "prettier" or "none"'),
+    targets:
+      root.targets === undefined || root.targets === true
+        ? true
+        : root.targets === false
+          ? false
+          : fail(["targets"], "expected true or false"),
   };
 }

@@ -57,7 +57,7 @@ interface Target {
 
 /** Writes every sibling package of an XDR config whose inputs changed; nothing for `--input`. */
 export async function generateTargets(config: Config, options: TargetOptions): Promise<void> {
-  if (!config.xdr) return;
+  if (!config.xdr || !config.targets) return;
   const started = performance.now();
   const root = await templatesRoot();
   const hash = await inputsHash(config, root);
@@ -105,7 +105,7 @@ async function outputOf(
  * (`differs generated-mcp/src/tools.ts`…); empty when they match or were never generated.
  */
 export async function checkTargets(config: Config): Promise<string[]> {
-  if (!config.xdr) return [];
+  if (!config.xdr || !config.targets) return [];
   const root = await templatesRoot();
   const hash = await inputsHash(config, root);
   const problems: string[] = [];
