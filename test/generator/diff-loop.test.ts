@@ -141,9 +141,7 @@ describe(".github/workflows/spec-update.yml", () => {
     const steps = workflow.jobs.update.steps;
     expect(steps.find((s) => s.id === "loop")!.run).toMatch(/^npm run spec-update -- --report /);
     const pr = steps.find((s) => s.with?.["add-paths"] !== undefined)!;
-    expect(pr.with!["add-paths"]!.trim().split("\n")).toEqual([
-      "specs/automation.lock.json",
-      "xdr-codegen.release.json",
-    ]);
+    // Never Cisco's document, nor (for now) the release state derived from it: the lock only.
+    expect(pr.with!["add-paths"]!.trim().split("\n")).toEqual(["specs/automation.lock.json"]);
   });
 });
