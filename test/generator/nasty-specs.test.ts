@@ -1,12 +1,12 @@
 // Valid-but-nasty specs give a client that type-checks; invalid ones one line naming the file,
 // the line and the JSON pointer (exit 2 in the CLI); none an internal error.
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "../../generator/api.js";
 import { BadInputError } from "../../generator/errors.js";
 import { ROOT } from "./workspace.js";
+import { strictTsc } from "../support/tsc.js";
 
 mkdirSync(join(ROOT, ".xdr-test-tmp"), { recursive: true });
 const dir = mkdtempSync(join(ROOT, ".xdr-test-tmp", "nasty-"));
@@ -155,28 +155,8 @@ describe("nasty specs", () => {
   });
 
   it("the generated clients type-check under --strict, declarations included", () => {
-    writeFileSync(
-      join(dir, "tsconfig.json"),
-      JSON.stringify({
-        compilerOptions: {
-          strict: true,
-          noEmit: true,
-          target: "ES2022",
-          module: "NodeNext",
-          moduleResolution: "NodeNext",
-          lib: ["ES2022", "DOM", "DOM.Iterable"],
-          types: [],
-          skipLibCheck: false,
-        },
-        include: ["out-*/dist/**/*.d.ts", "out-*/src/*/*.ts"],
-      }),
-    );
-    const tsc = spawnSync(
-      process.execPath,
-      [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(dir, "tsconfig.json")],
-      { encoding: "utf8" },
-    );
-    expect(tsc.stdout + tsc.stderr).toBe("");
+    const tsc = strictTsc(dir, { include: ["out-*/dist/**/*.d.ts", "out-*/src/*/*.ts"] });
+    expect(tsc.output).toBe("");
     expect(tsc.status).toBe(0);
   }, 180_000);
 });

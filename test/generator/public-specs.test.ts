@@ -1,13 +1,13 @@
 // `generate --input` on real public specs shipped in npm packages (@readme/oas-examples, and
 // Cisco's Automation document from ../shared): each either generates a package that passes
 // `tsc --strict`, or is refused with the one-line reason recorded here.
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate as generateApi } from "../../generator/api.js";
 import { BadInputError } from "../../generator/errors.js";
 import { ROOT } from "./workspace.js";
+import { strictTsc } from "../support/tsc.js";
 
 const EXAMPLES = join(ROOT, "node_modules/@readme/oas-examples");
 const AUTOMATION = join(ROOT, "../shared/specs/automation/cisco-xdr-automation-openapi.json");
@@ -91,30 +91,8 @@ describe("generate --input on public specs", () => {
   });
 
   it("every generated package type-checks under tsc --strict", () => {
-    writeFileSync(
-      join(OUT, "tsconfig.json"),
-      JSON.stringify({
-        compilerOptions: {
-          strict: true,
-          noEmit: true,
-          target: "ES2022",
-          module: "NodeNext",
-          moduleResolution: "NodeNext",
-          lib: ["ES2022", "DOM", "DOM.Iterable"],
-          skipLibCheck: false,
-          types: [],
-        },
-        include: ["*/src/**/*.ts", "*/dist/**/*.d.ts"],
-      }),
-    );
-    const tsc = spawnSync(
-      process.execPath,
-      [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(OUT, "tsconfig.json")],
-      {
-        encoding: "utf8",
-      },
-    );
-    expect(tsc.stdout + tsc.stderr).toBe("");
+    const tsc = strictTsc(OUT, { include: ["*/src/**/*.ts", "*/dist/**/*.d.ts"] });
+    expect(tsc.output).toBe("");
     expect(tsc.status).toBe(0);
   }, 300_000);
 });

@@ -3,7 +3,6 @@
 // the package type-checks under --strict with its declaration files, each name is reachable
 // through the .d.ts (a method named `new` once vanished into a construct signature), and the
 // client object has every method at run time.
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -11,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "../../generator/api.js";
 import { ALL_NAMES, reservedSpec } from "./reserved-spec.js";
 import { ROOT } from "./workspace.js";
+import { strictTsc } from "../support/tsc.js";
 
 mkdirSync(join(ROOT, ".xdr-test-tmp"), { recursive: true });
 const dir = mkdtempSync(join(ROOT, ".xdr-test-tmp", "reserved-"));
@@ -82,28 +82,10 @@ describe("reserved words and Object.prototype names", () => {
       ),
     ];
     writeFileSync(join(dir, "out/consumer.ts"), lines.join("\n") + "\n");
-    writeFileSync(
-      join(dir, "out/tsconfig.json"),
-      JSON.stringify({
-        compilerOptions: {
-          strict: true,
-          noEmit: true,
-          target: "ES2022",
-          module: "NodeNext",
-          moduleResolution: "NodeNext",
-          lib: ["ES2022", "DOM", "DOM.Iterable"],
-          types: [],
-          skipLibCheck: false,
-        },
-        include: ["src/**/*.ts", "dist/**/*.d.ts", "consumer.ts"],
-      }),
-    );
-    const tsc = spawnSync(
-      process.execPath,
-      [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(dir, "out/tsconfig.json")],
-      { encoding: "utf8" },
-    );
-    expect(tsc.stdout + tsc.stderr).toBe("");
+    const tsc = strictTsc(join(dir, "out"), {
+      include: ["src/**/*.ts", "dist/**/*.d.ts", "consumer.ts"],
+    });
+    expect(tsc.output).toBe("");
     expect(tsc.status).toBe(0);
   }, 180_000);
 

@@ -1,0 +1,44 @@
+// One strict `tsc -p` over generated output, as a consumer would compile it: the shared settings
+// of the tests that type-check packages (declarations included, nothing skipped).
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const TSC = join(ROOT, "node_modules/typescript/bin/tsc");
+
+export const STRICT_OPTIONS = {
+  strict: true,
+  noEmit: true,
+  target: "ES2022",
+  module: "NodeNext",
+  moduleResolution: "NodeNext",
+  lib: ["ES2022", "DOM", "DOM.Iterable"],
+  types: [],
+  skipLibCheck: false,
+} as const;
+
+export interface StrictProject {
+  include?: string[];
+  files?: string[];
+  /** Replaces or adds options (`undefined` drops one, e.g. `lib`). */
+  compilerOptions?: Record<string, unknown>;
+}
+
+/** Writes `dir/tsconfig.json` and runs tsc on it: what it printed and its exit status. */
+export function strictTsc(
+  dir: string,
+  project: StrictProject,
+): { output: string; status: number | null } {
+  const config = join(dir, "tsconfig.json");
+  writeFileSync(
+    config,
+    JSON.stringify({
+      compilerOptions: { ...STRICT_OPTIONS, ...project.compilerOptions },
+      ...(project.include ? { include: project.include } : {}),
+      ...(project.files ? { files: project.files } : {}),
+    }),
+  );
+  const r = spawnSync(process.execPath, [TSC, "-p", config], { encoding: "utf8" });
+  return { output: (r.stdout ?? "") + (r.stderr ?? ""), status: r.status };
+}
