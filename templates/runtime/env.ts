@@ -1,6 +1,7 @@
 // Configuration from the environment, for `createXdr()` with no arguments (and the MCP server
 // and CLI): the same names everywhere, explicit options always win.
 import { ConfigurationError } from "./errors.js";
+import { proxyFromEnvironment } from "./proxy.js";
 import type { Logger, XdrOptions } from "./types.js";
 
 /** The variables read, and the option each one sets. */
@@ -12,6 +13,8 @@ export const ENVIRONMENT = {
   XDR_TOKEN_URL: "baseUrls.token",
   "XDR_BASE_URL_<API>": "baseUrls.<api> (e.g. XDR_BASE_URL_IROH, XDR_BASE_URL_CTIA)",
   XDR_LOG: "logger (debug: every request, retry and token refresh on stderr, without secrets)",
+  "HTTPS_PROXY / HTTP_PROXY / NO_PROXY":
+    "dispatcher (an undici EnvHttpProxyAgent on Node; Bun and Deno apply them themselves)",
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -55,6 +58,11 @@ export function withEnvironment(
     throw new ConfigurationError(
       `XDR_LOG="${log.replace(/[^\x20-\x7e]/g, "?")}" is not known: use debug or off`,
     );
+  }
+  // A caller's own fetch or dispatcher decides the route, the proxy variables do not.
+  if (explicit.fetch === undefined && explicit.dispatcher === undefined) {
+    const proxy = proxyFromEnvironment(env);
+    if (proxy !== undefined) o.dispatcher = proxy;
   }
   const merged: XdrOptions = { ...o, ...explicit };
   if (Object.keys(baseUrls).length || explicit.baseUrls) {

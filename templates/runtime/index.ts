@@ -24,6 +24,7 @@ export {
 export type { ApiErrorInit } from "./errors.js";
 export { createTransport } from "./transport.js";
 export { withEnvironment, requireCredentials, consoleLogger, ENVIRONMENT } from "./env.js";
+export { proxyFromEnvironment } from "./proxy.js";
 export { paginate } from "./pagination.js";
 export { transportFetch, rawPathSerializer, rawQuerySerializer } from "./raw.js";
 export { clearTokenCache } from "./token.js";
