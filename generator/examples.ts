@@ -1,0 +1,313 @@
+// The `@example` of every generated method: one call with realistic arguments, built from the
+// operation's parameters and body schema. Values come, in order, from the spec (`example`,
+// `examples`, `default`, the first `enum` value, `const`), then from the format (uuid,
+// date-time, email, uri, ipv4…), then from the name (an observable, an incident id, a
+// limit…), then from the type. Required fields always appear; when nothing is required, at most
+// two optional query parameters that say something (an enum, a limit, a query) are shown.
+import type { ApiModel, GroupModel, OperationModel } from "./model.js";
+import { resolveRef } from "./ref.js";
+
+type Json = Record<string, unknown>;
+
+const MAX_DEPTH = 6;
+const MAX_FIELDS = 4;
+const MAX_TEXT = 120;
+
+const isObject = (v: unknown): v is Json => !!v && typeof v === "object" && !Array.isArray(v);
+
+/** Text values by parameter or property name, for names that say what they hold. */
+const BY_NAME: readonly [RegExp, unknown][] = [
+  [/^content$|^text$/, "1.2.3.4 internetbadguys.com"],
+  [/observable_value|^value$/, "internetbadguys.com"],
+  [/observable_type|^type$/, "domain"],
+  [/incident.?id|^incident$/, "incident-0a38949f-d192-4d30-91ae-e593c1f57c14"],
+  [/investigation.?id/, "61399c06-5ea8-44ae-8256-cfcf4437ca5a"],
+  [/casebook.?id/, "casebook-8d148239-8fda-4fe8-973e-3f181396101f"],
+  [/module.?instance.?id/, "9a6e1a2c-1f6c-4b8f-9a51-0c6b6c1d4e2f"],
+  [/mitre.?id|technique.?id/, "T1566"],
+  [/tactic.?id/, "TA0001"],
+  [/workflow.?id/, "01ZRDJ1X1HJ2D5nHM0DOWmnvmPyESgjfl4G"],
+  [/action.?id/, "umbrella-block-domain"],
+  [/^query$|search|^q$/, "status:Open"],
+  [/^title$|^name$/, "Phishing campaign against finance"],
+  [/description|comment|note/, "Blocked after triage"],
+  [/status/, "Open"],
+  [/schema_version/, "1.3.10"],
+  [
+    /(^|_)(time|date|opened|closed|created|modified|updated)$|_at$|^(from|to|since|until)$/,
+    "2026-11-30T09:00:00.000Z",
+  ],
+  [/(^|_)id$|^id$/, "8d148239-8fda-4fe8-973e-3f181396101f"],
+  [/source/, "xdr-sdk"],
+  [/email/, "analyst@example.com"],
+  [/url|uri|link/, "https://example.com/report"],
+];
+
+const BY_FORMAT: Record<string, unknown> = {
+  uuid: "8d148239-8fda-4fe8-973e-3f181396101f",
+  "date-time": "2026-11-30T09:00:00.000Z",
+  date: "2026-11-30",
+  email: "analyst@example.com",
+  uri: "https://example.com/report",
+  url: "https://example.com/report",
+  ipv4: "192.0.2.10",
+  ipv6: "2001:db8::10",
+  hostname: "internetbadguys.com",
+};
+
+function firstOf(value: unknown): unknown {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The schema of one branch: `allOf` merged, the first `oneOf`/`anyOf`, `$ref`s followed. */
+function flatten(doc: Json, schema: unknown): Json | undefined {
+  const s = resolveRef(doc, schema);
+  if (!isObject(s)) return undefined;
+  if (Array.isArray(s.allOf)) {
+    const merged: Json = { ...s, properties: Object.create(null), required: [] };
+    // The schema's own properties last: they refine what the parts declare.
+    for (const part of [...s.allOf.map((p) => flatten(doc, p)), s]) {
+      if (!part) continue;
+      if (isObject(part.properties)) Object.assign(merged.properties as Json, part.properties);
+      if (Array.isArray(part.required)) (merged.required as unknown[]).push(...part.required);
+      if (part.type && !merged.type) merged.type = part.type;
+    }
+    delete merged.allOf;
+    return merged;
+  }
+  for (const key of ["oneOf", "anyOf"] as const) {
+    const list = s[key];
+    if (Array.isArray(list) && list.length) {
+      const branch = list
+        .map((b) => flatten(doc, b))
+        .find((b) => b && b.type !== "null" && (b.type !== undefined || b.properties));
+      if (branch) return branch;
+    }
+  }
+  return s;
+}
+
+function typeOf(s: Json): string | undefined {
+  const t = Array.isArray(s.type) ? s.type.find((x) => x !== "null") : s.type;
+  if (typeof t === "string") return t;
+  if (isObject(s.properties)) return "object";
+  if (s.items !== undefined) return "array";
+  return undefined;
+}
+
+/** A spec-given value, if it is plain JSON of a sensible size. */
+function specValue(s: Json): unknown {
+  const examples = Array.isArray(s.examples) ? s.examples : undefined;
+  for (const candidate of [s.example, examples?.[0], s.default, firstOf(s.enum), s.const]) {
+    if (candidate === undefined || candidate === null) continue;
+    const text = JSON.stringify(candidate);
+    if (text !== undefined && text.length <= MAX_TEXT) return candidate;
+  }
+  return undefined;
+}
+
+function byName(lower: string): unknown {
+  for (const [pattern, value] of BY_NAME) if (pattern.test(lower)) return value;
+  return undefined;
+}
+
+function sample(doc: Json, schema: unknown, name: string, depth: number): unknown {
+  const s = flatten(doc, schema) ?? {};
+  const lower = name.toLowerCase();
+  // An enum that holds the value the name suggests (`observable_type` → "domain") shows that
+  // one rather than its first value (`acudid`).
+  const suggested = byName(lower);
+  if (Array.isArray(s.enum) && suggested !== undefined && s.enum.includes(suggested)) {
+    return suggested;
+  }
+  const given = specValue(s);
+  if (given !== undefined) return given;
+  const type = typeOf(s);
+  if (type === "array") {
+    if (depth >= MAX_DEPTH) return [];
+    const item = sample(doc, s.items, name.replace(/s$/, ""), depth + 1);
+    return item === undefined ? [] : [item];
+  }
+  if (type === "object") return depth >= MAX_DEPTH ? {} : objectSample(doc, s, depth + 1, true);
+  if (type === "integer" || type === "number") {
+    if (/limit|size|count|max/.test(lower)) return 20;
+    if (typeof s.minimum === "number") return s.minimum;
+    return /offset|start|page/.test(lower) ? 0 : 1;
+  }
+  if (type === "boolean") return true;
+  if (typeof s.format === "string" && Object.hasOwn(BY_FORMAT, s.format))
+    return BY_FORMAT[s.format];
+  if (suggested !== undefined) return suggested;
+  if (type === "string" || type === undefined) return "example";
+  return undefined;
+}
+
+function objectSample(doc: Json, s: Json, depth: number, requiredOnly: boolean): Json {
+  const out: Json = Object.create(null);
+  const properties = isObject(s.properties) ? s.properties : {};
+  const required = new Set(Array.isArray(s.required) ? s.required.map(String) : []);
+  if (isObservable(doc, properties)) return { type: "domain", value: "internetbadguys.com" };
+  let names = Object.keys(properties).filter((n) => required.has(n));
+  if (names.length === 0 && !requiredOnly) names = Object.keys(properties).slice(0, 2);
+  for (const n of required.size ? names : names.slice(0, MAX_FIELDS)) {
+    const v = sample(doc, properties[n], n, depth);
+    if (v !== undefined) out[n] = v;
+  }
+  return out;
+}
+
+/**
+ * An observable (`{ type, value }` with a type that may be "domain"): shown as one consistent
+ * pair, not the first enum value (`acudid`) beside an unrelated example value.
+ */
+function isObservable(doc: Json, properties: Json): boolean {
+  if (!Object.hasOwn(properties, "type") || !Object.hasOwn(properties, "value")) return false;
+  const type = flatten(doc, properties.type);
+  return !type || !Array.isArray(type.enum) || type.enum.includes("domain");
+}
+
+interface ParamDoc {
+  name: string;
+  in: string;
+  required: boolean;
+  schema?: unknown;
+  example?: unknown;
+}
+
+/** The path item and operation of `op` in the document its types come from. */
+function located(doc: Json, op: OperationModel): { item?: Json; operation?: Json } {
+  const paths = isObject(doc.paths) ? doc.paths : {};
+  const item = Object.hasOwn(paths, op.path) ? resolveRef(doc, paths[op.path]) : undefined;
+  if (!isObject(item)) return {};
+  const method = op.method.toLowerCase();
+  const operation = Object.hasOwn(item, method) ? resolveRef(doc, item[method]) : undefined;
+  return { item, operation: isObject(operation) ? operation : undefined };
+}
+
+function parametersOf(doc: Json, op: OperationModel): ParamDoc[] {
+  const { item, operation } = located(doc, op);
+  const byKey = new Map<string, ParamDoc>();
+  for (const holder of [item, operation]) {
+    const list = isObject(holder) ? holder.parameters : undefined;
+    if (!Array.isArray(list)) continue;
+    for (const entry of list) {
+      const p = resolveRef(doc, entry);
+      if (!isObject(p) || typeof p.name !== "string" || typeof p.in !== "string") continue;
+      byKey.set(`${p.in}:${p.name}`, {
+        name: p.name,
+        in: p.in,
+        required: p.required === true || p.in === "path",
+        schema: p.schema,
+        example: p.example,
+      });
+    }
+  }
+  return [...byKey.values()];
+}
+
+const TELLING = /^(limit|query|status|severity|q|search)$/;
+
+/** The argument object (or body) of one call, or undefined when the method takes none. */
+export function exampleArgs(api: Pick<ApiModel, "document">, op: OperationModel): unknown {
+  if (op.args === "none") return undefined;
+  const doc = api.document as unknown as Json;
+  const params = parametersOf(doc, op).filter((p) => p.in !== "cookie");
+  const bodySchema = requestBodySchema(doc, op);
+  const body =
+    bodySchema === undefined
+      ? undefined
+      : (() => {
+          const s = flatten(doc, bodySchema) ?? {};
+          const type = typeOf(s);
+          return type === "object" ? objectSample(doc, s, 1, true) : sample(doc, s, "body", 1);
+        })();
+  if (op.args === "body") return body ?? {};
+  const args: Json = Object.create(null);
+  let shown = params.filter((p) => p.required);
+  if (shown.length === 0 && !(isObject(body) && Object.keys(body).length)) {
+    shown = params.filter((p) => p.in === "query" && TELLING.test(p.name)).slice(0, 2);
+  }
+  for (const p of shown) {
+    const value =
+      p.example !== undefined && JSON.stringify(p.example).length <= MAX_TEXT
+        ? p.example
+        : sample(doc, p.schema, p.name, 1);
+    if (value !== undefined) args[p.name] = value;
+  }
+  if (op.args === "split") {
+    if (body !== undefined) args.body = body;
+    return args;
+  }
+  if (isObject(body)) Object.assign(args, body);
+  return args;
+}
+
+function requestBodySchema(doc: Json, op: OperationModel): unknown {
+  if (!op.body) return undefined;
+  const { operation } = located(doc, op);
+  const body = operation ? resolveRef(doc, operation.requestBody) : undefined;
+  const content = isObject(body) && isObject(body.content) ? body.content : undefined;
+  if (!content) return undefined;
+  const media = Object.keys(content)
+    .map((k) => content[k])
+    .find(isObject);
+  return media?.schema;
+}
+
+/** A property key as an object literal may hold it (`__proto__` computed: else it sets the prototype). */
+function key(name: string): string {
+  if (name === "__proto__") return `[${JSON.stringify(name)}]`;
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : JSON.stringify(name);
+}
+
+/** A value as TypeScript source, keys unquoted where they can be, on one line. */
+export function literal(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(literal).join(", ")}]`;
+  if (isObject(value)) {
+    const entries = Object.keys(value).map((k) => `${key(k)}: ${literal(value[k])}`);
+    return entries.length ? `{ ${entries.join(", ")} }` : "{}";
+  }
+  return JSON.stringify(value) ?? "undefined";
+}
+
+/** `xdr.iroh.enrich.deliberate`, with bracket access where a segment is not an identifier. */
+function accessor(receiver: string, members: readonly string[]): string {
+  return members.reduce(
+    (acc, part) =>
+      /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(part)
+        ? `${acc}.${part}`
+        : `${acc}[${JSON.stringify(part)}]`,
+    receiver,
+  );
+}
+
+/**
+ * The `@example` text of one method. `receiver` is how a user holds the client (`xdr.iroh` for
+ * an XDR API, `client` for a standalone one); `members` the group names and the method name as
+ * the client interface declares them (`["enrich", "deliberate"]`).
+ */
+export function exampleCall(
+  api: Pick<ApiModel, "document">,
+  op: OperationModel,
+  receiver: string,
+  members: readonly string[],
+  options: { paged?: boolean; waitable?: boolean } = {},
+): string {
+  const args = exampleArgs(api, op);
+  const call = `${accessor(receiver, members)}(${args === undefined ? "" : literal(args)}${
+    options.waitable ? ", { wait: true }" : ""
+  })`;
+  if (options.paged) return `for await (const item of ${call}) {\n  console.log(item);\n}`;
+  return `const result = await ${call};`;
+}
+
+/** Each operation of the API → the member names that reach it from the client. */
+export function memberPaths(root: GroupModel): Map<OperationModel, string[]> {
+  const out = new Map<OperationModel, string[]>();
+  const walk = (group: GroupModel, prefix: string[]): void => {
+    for (const op of group.operations) out.set(op, [...prefix, op.methodName]);
+    for (const g of group.groups) walk(g, [...prefix, g.name]);
+  };
+  walk(root, []);
+  return out;
+}
