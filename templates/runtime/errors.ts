@@ -191,7 +191,9 @@ export function rateLimitOf(h: Headers): RateLimitInfo | undefined {
 /** Secrets shorter than this are only removed where they stand as a whole word (see `redact`). */
 const SHORT = 8;
 const WORD = /[A-Za-z0-9]/;
-const utf8 = (s: string): string => String.fromCharCode(...new TextEncoder().encode(s));
+/** Base64 of the UTF-8 bytes (btoa alone takes Latin-1 only): HTTP Basic, and a secret's forms. */
+export const base64 = (s: string): string =>
+  btoa(String.fromCharCode(...new TextEncoder().encode(s)));
 const lowerHex = (s: string): string => s.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
 
 /**
@@ -205,12 +207,7 @@ function forms(s: string): Set<string> {
   const uri = encodeURIComponent(wellFormed);
   const strict = uri.replace(/[!'()*~]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
   const form = new URLSearchParams([["", wellFormed]]).toString().slice(1);
-  let b64 = "";
-  try {
-    b64 = btoa(utf8(s));
-  } catch {
-    // unreachable: utf8() yields Latin-1
-  }
+  const b64 = base64(s);
   const out = new Set([
     s,
     json,

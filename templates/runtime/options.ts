@@ -45,6 +45,9 @@ export function checkBaseUrl(option: string, value: string, allowInsecureHttp?: 
   return u.href.replace(/\/+$/, "");
 }
 
+/** The end of every message about a header value that fetch would refuse. */
+export const CANNOT_CARRY = " has a line break or a character headers cannot carry";
+
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Visible ASCII and Latin-1, spaces and tabs: what `Headers` accepts, minus CR, LF and NUL. */
 const VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
@@ -74,7 +77,7 @@ export function checkHeaders(
     const why = !isHeaderName(k)
       ? "is not a valid header name"
       : !isHeaderValue(String(v))
-        ? "has a value with a line break or a character headers cannot carry"
+        ? CANNOT_CARRY.slice(1)
         : "";
     if (why) {
       if (usage) throw new UsageError(`${name} ${why}`, name);

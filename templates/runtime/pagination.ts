@@ -5,7 +5,7 @@
 // keys replacing the caller's.
 import { XdrError } from "./errors.js";
 import type { Raw } from "./promise.js";
-import { type Internals, internalsOf } from "./transport.js";
+import { type Cursor, type Internals, internalsOf } from "./internals.js";
 import type {
   ArgsOf,
   Operation,
@@ -17,14 +17,7 @@ import type {
   Transport,
 } from "./types.js";
 
-/** Query of the next page: replaces the caller's keys of the same names. */
-export interface Cursor {
-  readonly query: string;
-  readonly keys: ReadonlySet<string>;
-  readonly start?: number;
-  /** `query` with its keys sorted: what makes two cursors the same. */
-  readonly id?: string;
-}
+export type { Cursor };
 
 /** What one iteration has seen: cursors and page fingerprints, and how many pages. */
 interface Walk {

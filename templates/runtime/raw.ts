@@ -3,7 +3,8 @@
 // module, so that a bundle of named calls leaves it out.
 import { createQuerySerializer, defaultPathSerializer } from "openapi-fetch";
 import { UsageError } from "./errors.js";
-import { type Built, internalsOf, pathValue } from "./transport.js";
+import { type Built, internalsOf } from "./internals.js";
+import { pathValue } from "./request.js";
 import type { Transport } from "./types.js";
 
 const SAFE_METHODS = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS"];

@@ -1,6 +1,6 @@
 // Pacing: backoff, `Retry-After`, sleeping, per-attempt timeouts and the client-side limiter.
-import { AbortError } from "./errors.js";
-import type { RateLimitRule } from "./types.js";
+import { AbortError, RateLimitError } from "./errors.js";
+import type { Operation, RateLimitRule } from "./types.js";
 
 /** Delay before retry number `retry` (0-based): `min(base · 2^retry, max)` minus up to 25 %. */
 export function backoffMs(
@@ -89,4 +89,32 @@ export function reserveSlot(
   const at = times.length < rule.requests ? now : times[times.length - rule.requests]! + rule.perMs;
   if (at - now <= maxWaitMs) times.push(at);
   return at - now;
+}
+
+/**
+ * The client-side limiter of one transport (`Operation.rateLimit`, e.g. Automation's workflow
+ * starts): a sliding window per path; waits for a free slot when the wait fits in
+ * `maxRetryAfterMs`, else fails at once with a `RateLimitError` (nothing is sent).
+ */
+export function limiter(
+  maxRetryAfterMs: number,
+): (op: Operation, signal: AbortSignal | undefined) => Promise<void> {
+  const windows = new Map<string, number[]>();
+  return async (op: Operation, signal: AbortSignal | undefined): Promise<void> => {
+    const rule = op.rateLimit!;
+    let times = windows.get(op.path);
+    if (!times) windows.set(op.path, (times = []));
+    const wait = reserveSlot(times, rule, Date.now(), maxRetryAfterMs);
+    if (wait > maxRetryAfterMs) {
+      throw new RateLimitError({
+        status: 429,
+        operation: op.name,
+        retryAfterMs: wait,
+        message:
+          `${op.name}: the limit of ${rule.requests} requests per ${rule.perMs} ms is used up; ` +
+          `next slot in ${wait} ms (more than maxRetryAfterMs)`,
+      });
+    }
+    if (wait > 0) await sleep(wait, signal);
+  };
 }

@@ -9,6 +9,7 @@ import {
   ConnectionError,
   TimeoutError,
   apiError,
+  base64,
   parseText,
   readText,
   reason,
@@ -97,8 +98,7 @@ export function tokenSource(o: TokenSourceOptions): TokenSource {
   // JSON: no id or secret (with a newline, say) can make two credentials share a slot.
   const key = JSON.stringify([o.tokenUrl, o.clientId, o.clientSecret]);
   const pair = `${o.clientId}:${o.clientSecret}`;
-  // btoa takes Latin-1: encode to UTF-8 bytes first.
-  const basic = "Basic " + btoa(String.fromCharCode(...new TextEncoder().encode(pair)));
+  const basic = "Basic " + base64(pair);
   let s = slots.get(key);
   if (!s)
     slots.set(

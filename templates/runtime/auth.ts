@@ -1,0 +1,183 @@
+// Credentials of a transport, chosen once from the options and the API: a ready `accessToken`
+// (a string, or a function asked before each attempt), OAuth2 client credentials (XDR: the
+// region's token URL; standalone: the spec's), HTTP basic, or an API key in a header, query or
+// cookie. Also what must never be shown (the secrets every error and log line is scrubbed of),
+// and the scope check of a token against the operation before anything is sent.
+import { ConfigurationError, MissingScopeError, UsageError, base64 } from "./errors.js";
+import type { Built } from "./internals.js";
+import { CANNOT_CARRY, checkBaseUrl, isHeaderValue } from "./options.js";
+import { missingScopes } from "./scopes.js";
+import { type Token, type TokenSource, tokenSource } from "./token.js";
+import type { ApiDescriptor, AuthScheme, Operation, XdrOptions } from "./types.js";
+
+export interface Auth {
+  /**
+   * Sets the attempt's credentials on `b.headers`; resolves once a token is there (bounded by
+   * `signal`). Resolves to the OAuth2 token used, if any (a 401 invalidates it).
+   */
+  readonly authorize: (
+    b: Built,
+    op: Operation | undefined,
+    signal?: AbortSignal,
+  ) => Promise<Token | undefined>;
+  readonly token?: TokenSource;
+  /** Every secret known now or later (tokens are added to the token source's set as issued). */
+  readonly secrets: Iterable<string | undefined>;
+  /** An API key sent in the query: its name and value. */
+  readonly query?: readonly [string, string];
+}
+
+/** What `auth` needs of the transport's checked options. */
+export interface AuthContext {
+  readonly region: string;
+  /** `baseUrls`, checked. */
+  readonly urls: Record<string, string | undefined>;
+  readonly insecure: boolean;
+  readonly timeoutMs: number;
+  /** `options.headers` and the User-Agent: the token request sends them too. */
+  readonly headers: Record<string, string>;
+}
+
+const none = (): Promise<undefined> => Promise.resolve(undefined);
+
+export function auth(api: ApiDescriptor, o: XdrOptions, c: AuthContext): Auth {
+  const { clientId, clientSecret, accessToken, apiKey } = o;
+  /** Never to be shown: scrubbed from every message, body and header kept on an error. */
+  const own = [
+    clientSecret,
+    typeof accessToken === "string" ? accessToken : undefined,
+    o.password,
+    apiKey,
+  ];
+  const set = (value: string) => (b: Built) => {
+    b.headers.authorization = value;
+    return none();
+  };
+  if (typeof accessToken === "function") {
+    return {
+      secrets: own,
+      authorize: async (b) => {
+        const value = await accessToken();
+        if (typeof value !== "string" || !value || !isHeaderValue(value) || /\s/.test(value)) {
+          throw new UsageError("accessToken() returned an empty or invalid token", "accessToken");
+        }
+        b.headers.authorization = "Bearer " + value;
+        own[1] = value;
+        return undefined;
+      },
+    };
+  }
+  if (accessToken !== undefined) {
+    if (typeof accessToken !== "string" || !accessToken) {
+      throw new ConfigurationError("accessToken is empty");
+    }
+    if (!isHeaderValue(accessToken) || /\s/.test(accessToken)) {
+      throw new ConfigurationError("accessToken has a space or" + CANNOT_CARRY.slice(4));
+    }
+    return { secrets: own, authorize: set("Bearer " + accessToken) };
+  }
+  const { urls } = c;
+  /** Scheme of the API (standalone packages); XDR: OAuth2 at the region's token URL. */
+  const scheme: AuthScheme | undefined = api.auth
+    ? pickScheme(api.auth, o)
+    : api.tokenUrls || urls.token
+      ? { type: "oauth2", tokenUrl: api.tokenUrls?.[c.region as "us"] ?? "" }
+      : undefined;
+  const type = scheme?.type;
+  if (type === "oauth2") {
+    const names = [clientId ? "" : "clientId", clientSecret ? "" : "clientSecret"].filter(Boolean);
+    if (names.length) {
+      throw new ConfigurationError(
+        `${names.join(" and ")} ${names[1] ? "are" : "is"} missing: ` +
+          `pass clientId and clientSecret (or accessToken)`,
+      );
+    }
+    const url = urls.token ?? (urls.iroh ? urls.iroh + "/iroh/oauth2/token" : scheme!.tokenUrl);
+    if (!url) noTokenUrl(api);
+    const token = tokenSource({
+      tokenUrl: checkBaseUrl(urls.token ? "baseUrls.token" : "the token URL", url, c.insecure),
+      clientId: clientId!,
+      clientSecret: clientSecret!,
+      fetch: o.fetch,
+      dispatcher: o.dispatcher,
+      timeoutMs: c.timeoutMs,
+      headers: c.headers,
+      logger: o.logger,
+      shared: o.budget,
+    });
+    return {
+      token,
+      secrets: {
+        *[Symbol.iterator]() {
+          yield* own;
+          yield* token.secrets;
+        },
+      },
+      authorize: async (b, op, signal) => {
+        const got = token.get(signal);
+        const t = got instanceof Promise ? await got : got;
+        if (op && (op.scopes?.length || op.anyScopes) && t.scopes && !t.checked.has(op)) {
+          checkScopes(op, t.scopes);
+          t.checked.add(op);
+        }
+        b.headers.authorization = t.header;
+        return t;
+      },
+    };
+  }
+  if (type === "basic") {
+    const { username, password } = o;
+    if (username === undefined || password === undefined) {
+      throw new ConfigurationError("username and password are needed (HTTP basic)");
+    }
+    const pair = `${username}:${password}`;
+    const basic = "Basic " + base64(pair);
+    own.push(basic, pair);
+    return { secrets: own, authorize: set(basic) };
+  }
+  if (type === "apiKey") {
+    const { in: where, name } = scheme as AuthScheme & { type: "apiKey" };
+    if (!apiKey) throw new ConfigurationError(`apiKey is needed (sent as ${where} "${name}")`);
+    if (!isHeaderValue(apiKey)) throw new ConfigurationError("apiKey" + CANNOT_CARRY);
+    if (where === "query") return { secrets: own, authorize: none, query: [name, apiKey] };
+    const cookie = `${name}=${encodeURIComponent(apiKey)}`;
+    return {
+      secrets: own,
+      authorize: (b) => {
+        const h = b.headers;
+        if (where === "header") h[name.toLowerCase()] = apiKey;
+        else if (where === "cookie") h.cookie = h.cookie ? h.cookie + "; " + cookie : cookie;
+        return none();
+      },
+    };
+  }
+  if (clientId || clientSecret) noTokenUrl(api);
+  return { secrets: own, authorize: none };
+}
+
+function noTokenUrl(api: ApiDescriptor): never {
+  throw new ConfigurationError(`API ${api.name} has no token URL: set baseUrls.token`);
+}
+
+/** The first scheme the options can serve; else the first (its error names what is missing). */
+function pickScheme(schemes: readonly AuthScheme[], o: XdrOptions): AuthScheme | undefined {
+  const can = (s: AuthScheme): boolean =>
+    s.type === "oauth2"
+      ? !!(o.clientId || o.clientSecret)
+      : s.type === "basic"
+        ? o.username !== undefined
+        : s.type === "apiKey"
+          ? o.apiKey !== undefined
+          : o.accessToken !== undefined;
+  return schemes.find(can) ?? (o.accessToken !== undefined ? { type: "bearer" } : schemes[0]);
+}
+
+/** Every scope of `op.scopes`, and one full set of `op.anyScopes`, or `MissingScopeError`. */
+function checkScopes(op: Operation, granted: readonly string[]): void {
+  const missing = missingScopes(granted, op.scopes ?? []);
+  if (missing.length) throw new MissingScopeError(op.name, missing, granted);
+  const any = op.anyScopes;
+  if (any && !any.some((set) => !missingScopes(granted, set).length)) {
+    throw new MissingScopeError(op.name, [any.map((set) => set.join(" + ")).join(" or ")], granted);
+  }
+}

@@ -1,0 +1,165 @@
+// Building a request from an operation and its one argument object: path values (never `.`,
+// `..` or empty), query, header parameters, per-call headers and options, and the body in the
+// operation's encoding. Everything a caller got wrong is a `UsageError` naming the parameter,
+// thrown before anything is sent.
+import { UsageError } from "./errors.js";
+import type { Build, FetchInit } from "./internals.js";
+import { CANNOT_CARRY, checkHeaders, isCount, isHeaderValue } from "./options.js";
+import type { BodyEncoding } from "./types.js";
+
+type Body = NonNullable<RequestInit["body"]>;
+
+export const JSON_TYPE = "application/json";
+
+/**
+ * The `build` of one transport. `common`: client headers (lower-cased), `key`: an API key sent
+ * in the query (name, value), added to every request.
+ */
+export function requestBuilder(
+  base: string,
+  common: Record<string, string>,
+  dispatcher: unknown,
+  key?: readonly [string, string],
+): Build {
+  return (op, args, ro, cursor) => {
+    const { name, args: style, pathParams: p = [], queryParams: q = [], headerParams: h = [] } = op;
+    const headers: Record<string, string> = {
+      accept: (op.response ?? "json") === "json" ? JSON_TYPE : "*/*",
+      ...common,
+    };
+    const a = args as Record<string, unknown> | undefined;
+    const skip = (k: string): boolean | undefined => cursor?.keys.has(k);
+    const hasParams = p.length + q.length + h.length > 0;
+    let query = "";
+    let body: unknown =
+      style === "body"
+        ? args
+        : style === "split"
+          ? a?.body
+          : style === "flat" && !hasParams
+            ? args
+            : undefined;
+    if (a && hasParams && (style === "flat" || style === "split")) {
+      let rest: Record<string, unknown> | undefined;
+      for (const k in a) {
+        const v = a[k];
+        if (h.includes(k)) {
+          if (v == null) continue;
+          if (!isHeaderValue(String(v))) {
+            throw new UsageError(`${name}: header parameter "${k}"${CANNOT_CARRY}`, k);
+          }
+          headers[k.toLowerCase()] = String(v);
+        } else if (q.includes(k)) {
+          if (!skip(k)) query = addQuery(query, k, v, name);
+        } else if (!p.includes(k) && style === "flat" && v !== undefined) {
+          (rest ??= {})[k] = v;
+        }
+      }
+      if (style === "flat") body = rest ?? (op.body === "json" ? {} : undefined);
+    }
+    const path = op.path.replace(/\{([^}]+)\}/g, (_, k: string) => pathValue(name, k, a?.[k]));
+    if (ro) {
+      // Per-call numbers that would otherwise mean something else (a negative timeout: none).
+      for (const k of ["timeoutMs", "maxRetries"] as const) {
+        if (ro[k] !== undefined && !isCount(ro[k])) {
+          throw new UsageError(`${name}: ${k} must be a number ≥ 0`, k);
+        }
+      }
+      for (const k in ro.query) if (!skip(k)) query = addQuery(query, k, ro.query[k], name);
+      checkHeaders("headers", ro.headers, true, headers);
+    }
+    if (cursor) query = query ? query + "&" + cursor.query : cursor.query;
+    if (key) query = addQuery(query, key[0], key[1], name);
+    const encoded = op.body && body !== undefined ? encode(op.body, body, headers) : undefined;
+    const stream = encoded instanceof ReadableStream;
+    const init: FetchInit = {
+      method: op.method,
+      headers,
+      body: encoded,
+      dispatcher,
+      // Redirects are followed by send.ts, within the origin only.
+      redirect: "manual",
+      // A stream is sent once (it cannot be repeated), and fetch wants `duplex` for it.
+      ...(stream ? { duplex: "half" } : undefined),
+    };
+    return {
+      url: base + path + (query ? "?" + query : ""),
+      method: op.method,
+      path,
+      headers,
+      init,
+      safe: op.safe === true && !stream,
+    };
+  };
+}
+
+/**
+ * One path segment. `.`, `..` and empty values are refused: fetch would resolve them and the
+ * request would reach another resource (`DELETE /workflows/W1/actions/..` → the workflow).
+ */
+export function pathValue(name: string, key: string, v: unknown): string {
+  const s = v == null ? "" : scalar(v);
+  if (s === "" || s === "." || s === "..") {
+    throw new UsageError(
+      `${name}: path parameter "${key}" ${s ? `cannot be "${s}"` : "is missing or empty"}`,
+      key,
+    );
+  }
+  return encodeOrThrow(s, name, key);
+}
+
+/** encodeURIComponent, with a lone surrogate a `UsageError` instead of a bare `URIError`. */
+function encodeOrThrow(s: string, name: string, key: string): string {
+  try {
+    return encodeURIComponent(s);
+  } catch {
+    throw new UsageError(
+      `${name}: parameter "${key}" holds a lone surrogate (not valid Unicode)`,
+      key,
+    );
+  }
+}
+
+function scalar(v: unknown): string {
+  return typeof v === "object" && v !== null
+    ? v instanceof Date
+      ? v.toISOString()
+      : JSON.stringify(v)
+    : String(v);
+}
+
+/** `q` with `k=v` added (an array: one pair per item; null and undefined: nothing). */
+function addQuery(q: string, k: string, v: unknown, name: string): string {
+  if (v == null) return q;
+  if (Array.isArray(v)) {
+    for (const x of v) q = addQuery(q, k, x, name);
+    return q;
+  }
+  return (q ? q + "&" : "") + encodeOrThrow(k, name, k) + "=" + encodeOrThrow(scalar(v), name, k);
+}
+
+function encode(kind: BodyEncoding, body: unknown, headers: Record<string, string>): Body {
+  const type = (t: string): void => void (headers["content-type"] ??= t);
+  if (kind === "json") {
+    type(JSON_TYPE);
+    return JSON.stringify(body);
+  }
+  if (kind === "text") {
+    type("text/plain; charset=utf-8");
+    return String(body);
+  }
+  if (kind === "binary") {
+    if (!(body instanceof Blob && body.type)) type("application/octet-stream");
+    return body as Body;
+  }
+  // form, multipart: fetch sets the content type (with the multipart boundary).
+  const form = kind === "form" ? new URLSearchParams() : new FormData();
+  for (const [k, v] of Object.entries(body as object)) {
+    for (const x of Array.isArray(v) ? v : [v]) {
+      if (x == null) continue;
+      if (x instanceof Blob && form instanceof FormData) form.append(k, x);
+      else form.append(k, scalar(x));
+    }
+  }
+  return form;
+}
