@@ -35,8 +35,9 @@ export async function compileFiles(files: readonly RenderedFile[]): Promise<Rend
       sourcefile: file.path,
       tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } },
     });
-    const declaration = file.declaration ?? declarationOf(ts, file);
     out.push({ path: `${stem}.js`, content: js.code, format: false });
+    if (file.declaration === null) continue;
+    const declaration = file.declaration ?? declarationOf(ts, file);
     out.push({ path: `${stem}.d.ts`, content: declaration, format: false });
   }
   return out;

@@ -20,6 +20,7 @@ import {
   renderApiFiles,
   renderPackageFiles,
   renderTypes,
+  testingSources,
   type ApiView,
   type RenderedFile,
   type Templates,
@@ -207,7 +208,9 @@ async function renderOutput(
     log(line(p.api.name, "generated", `${view.operationCount} operations, ${ms(apiStarted)}`));
   }
   files.push(...(await renderShared(options.config, views, templates)));
-  const compiled = await compileFiles(files);
+  // xdr-sdk/testing (the simulator) is written compiled only: see `testingSources`.
+  const testing = options.config.xdr ? await testingSources(DEFAULT_TEMPLATES) : [];
+  const compiled = await compileFiles([...files, ...testing]);
   const manifest: Manifest = { shared, apis };
   return [
     ...[...files, ...compiled].map(({ path, content }) => ({ path, content })),

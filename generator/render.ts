@@ -24,8 +24,12 @@ export interface RenderedFile {
   readonly content: string;
   /** Run prettier over it (template output); the large types file is printed well already. */
   readonly format: boolean;
-  /** Its `.d.ts`, printed by a template, where running TypeScript over it would be slow. */
-  readonly declaration?: string;
+  /**
+   * Its `.d.ts`, printed by a template, where running TypeScript over it would be slow; `null`
+   * for a module reached only through an entry point whose declarations are self-contained (the
+   * simulator's internals behind `xdr-sdk/testing`): it ships as JavaScript alone.
+   */
+  readonly declaration?: string | null;
 }
 
 export interface Templates {
@@ -525,6 +529,14 @@ export function packageView(
       default: `./dist/runtime/${module}.js`,
     };
   }
+  // The XDR simulator, for users' tests: Node-only and never imported by the runtime, so it
+  // stays out of every bundle that does not name it.
+  if (config.xdr) {
+    exportsMap["./testing"] = {
+      types: "./dist/testing/index.d.ts",
+      default: "./dist/testing/index.js",
+    };
+  }
   exportsMap["./package.json"] = "./package.json";
   // TypeScript's `moduleResolution: node10` ignores `exports`: map each subpath to its types.
   const typesVersions: Record<string, string[]> = {};
@@ -546,6 +558,24 @@ export function packageView(
       .replace(/\n/g, "\n  "),
     generatorCommand,
   };
+}
+
+/**
+ * The XDR simulator (`templates/testing/`), to be compiled into `dist/testing/` only: it imports
+ * Node built-ins, so its sources stay out of `src/` (which type-checks with DOM types alone).
+ * Only `index.ts` gets declarations; they describe the whole public API without the internals.
+ */
+export async function testingSources(templatesDir: string): Promise<RenderedFile[]> {
+  const dir = join(templatesDir, "testing");
+  const names = (await readdir(dir)).filter((n) => n.endsWith(".ts") && !n.endsWith(".test.ts"));
+  return Promise.all(
+    names.sort().map(async (name) => ({
+      path: `src/testing/${name}`,
+      content: await readFile(join(dir, name), "utf8"),
+      format: false,
+      ...(name === "index.ts" ? {} : { declaration: null }),
+    })),
+  );
 }
 
 /** Files shared by all APIs: the root index, package.json, the README, the LICENSE. */

@@ -192,6 +192,17 @@ function multipartFields(ctx: Ctx): Map<string, string> {
   return out;
 }
 
+/** A workflow to add to the simulator (`AutomationState.addWorkflow`). */
+export interface WorkflowSpec {
+  id: string;
+  title?: string;
+  description?: string;
+  inputs?: readonly { name: string; required?: boolean; description?: string; value?: unknown }[];
+  atomic?: boolean;
+  categories?: readonly string[];
+  outcome?: "success" | "failed" | "cancelled";
+}
+
 export interface AutomationOptions {
   now(): number;
   instanceSteps: number;
@@ -206,6 +217,8 @@ export class AutomationState {
   tasks: Task[] = [];
   /** Start times per client, for the 10-starts-per-minute limit. */
   readonly starts = new Map<string, number[]>();
+  /** How runs of added workflows end, by id; any other run ends by the words in its id. */
+  readonly outcomes = new Map<string, "success" | "failed" | "cancelled">();
   private seq = 0;
 
   constructor(private readonly opts: AutomationOptions) {
@@ -217,7 +230,25 @@ export class AutomationState {
     this.instances.clear();
     this.tasks = builtInTasks(this.opts.now());
     this.starts.clear();
+    this.outcomes.clear();
     this.seq = 0;
+  }
+
+  /** Add (or replace) a workflow definition; its runs end with `outcome` (default success). */
+  addWorkflow(spec: WorkflowSpec): WorkflowDefinition {
+    const slug = spec.id.replace(/^definition_workflow_/, "");
+    const def = definition(
+      spec.id,
+      spec.title ?? spec.id,
+      (spec.inputs ?? []).map((v) =>
+        variable(slug, v.name, v.required ?? false, v.description ?? "", v.value ?? ""),
+      ),
+      { is_atomic: spec.atomic ?? false, categories: [...(spec.categories ?? ["category_sim"])] },
+    );
+    if (spec.description !== undefined) def.description = spec.description;
+    this.workflows = [...this.workflows.filter((w) => w.id !== spec.id), def];
+    this.outcomes.set(spec.id, spec.outcome ?? "success");
+    return def;
   }
 
   workflow(id: string): WorkflowDefinition | undefined {
@@ -288,14 +319,17 @@ export class AutomationState {
     inst.prevState = "running";
     inst.endedOn = this.opts.now();
     const id = inst.definition.id.toLowerCase();
-    if (id.includes("fail")) {
+    const outcome = this.outcomes.get(inst.definition.id);
+    if (outcome === "success") {
+      inst.state = "success";
+    } else if (outcome === "failed" || (outcome === undefined && id.includes("fail"))) {
       inst.state = "failed";
       inst.details = {
         code: "activity-failed",
         description: "HTTP Request activity failed",
         message: "Simulated failure: the target answered 500 Internal Server Error",
       };
-    } else if (id.includes("cancel")) {
+    } else if (outcome === "cancelled" || id.includes("cancel")) {
       inst.state = "cancelled";
       inst.details = {
         code: "cancelled",

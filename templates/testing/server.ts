@@ -70,8 +70,8 @@ export interface FaultSwitches {
   unauthorized?: FaultSpec;
   /** 429 with `Retry-After` (seconds, or an HTTP-date string; default 1). */
   rateLimit?: FaultSpec & { retryAfter?: number | string };
-  /** 500 (JSON body), 502 or 503 (HTML body, as a load balancer would). Default 500. */
-  serverError?: FaultSpec & { status?: 500 | 502 | 503 };
+  /** 502 or 503: an HTML body, as a load balancer would; any other 5xx: JSON. Default 500. */
+  serverError?: FaultSpec & { status?: number };
   /** Destroy the socket without answering (the client sees a connection error). */
   reset?: FaultSpec;
   /** Wait `delayMs` before handling (a client timeout/abort ends the wait early). */
@@ -123,6 +123,12 @@ export interface SimulatorOptions {
   clients?: Record<string, ClientRecord>;
   /** `token_type` of issued tokens (any case is a bearer token to the bearer check). Default `bearer`. */
   tokenType?: string;
+  /**
+   * Called as each request arrives (after its record is logged); the function it returns, if
+   * any, gets the answer's status once the exchange ends, or undefined when the connection was
+   * dropped without one (`xdr-sdk/testing` builds its request log from this).
+   */
+  onRequest?: (record: RequestRecord) => ((status: number | undefined) => void) | undefined;
 }
 
 export interface Simulator {
@@ -148,6 +154,15 @@ export interface Simulator {
   issuedTokens(): string[];
   /** Invalidate every issued token (the next call with one gets 401 `invalid_token`). */
   revokeTokens(): void;
+  /** Make every issued token expired (the next call with one gets 401 `jwt_expired`). */
+  expireTokens(): void;
+  /**
+   * Revoke an API client: its tokens stop working (401 `invalid_token`) and the token endpoint
+   * refuses its credentials (400 `invalid_client`) until `restoreClients()`.
+   */
+  revokeClient(clientId: string): void;
+  /** Undo every `revokeClient` (tokens already revoked stay invalid). */
+  restoreClients(): void;
   /** Clear stats, faults and data (CTIA entities, runs, start limits, triggered actions). */
   reset(): void;
   /** Stop listening and close every open connection. */
@@ -234,6 +249,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const stats: SimulatorStats = { tokenRequests: 0, requests: [], actions: [] };
   const faults: FaultSwitches = {};
   const tokens = new Map<string, TokenRecord>();
+  /** Client ids whose credentials the token endpoint refuses (`revokeClient`). */
+  const revoked = new Set<string>();
   const everIssued: string[] = [];
   const ctia = new CtiaStore(clock, pageSize);
   const conure = new ConureStore(clock, pageSize);
@@ -292,7 +309,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const creds = basicCredentials(ctx.headers.authorization);
     if (!creds) return invalidRequest("client authentication with HTTP Basic is required");
     const client = clients.get(creds.id);
-    if (!client || client.secret !== creds.secret) {
+    if (!client || client.secret !== creds.secret || revoked.has(creds.id)) {
       return json(400, {
         error: "invalid_client",
         error_description: "unknown client",
@@ -436,6 +453,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const mediaType = req.headers["content-type"]?.split(";")[0]?.trim().toLowerCase();
     if (mediaType) record.contentType = mediaType;
     stats.requests.push(record);
+    const answered = options.onRequest?.(record);
+    if (answered) {
+      res.once("close", () => answered(res.writableFinished ? res.statusCode : undefined));
+    }
     if (path === TOKEN_PATH) stats.tokenRequests += 1;
     const base: Record<string, string> = { "X-Request-Id": randomUUID() };
 
@@ -491,8 +512,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (failing) {
       const status = failing.status ?? 500;
       const reply: Reply =
-        status === 500
-          ? json(500, { error: "internal_error", error_description: "simulated server error" })
+        status !== 502 && status !== 503
+          ? json(status, { error: "internal_error", error_description: "simulated server error" })
           : {
               status,
               text: `<html><body><h1>${status} ${status === 502 ? "Bad Gateway" : "Service Unavailable"}</h1></body></html>`,
@@ -603,11 +624,21 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     issueToken,
     issuedTokens: () => [...everIssued],
     revokeTokens: () => tokens.clear(),
+    expireTokens() {
+      const past = clock() - 1;
+      for (const t of tokens.values()) t.expiresAt = Math.min(t.expiresAt, past);
+    },
+    revokeClient(clientId) {
+      revoked.add(clientId);
+      for (const [token, t] of tokens) if (t.clientId === clientId) tokens.delete(token);
+    },
+    restoreClients: () => revoked.clear(),
     reset() {
       stats.tokenRequests = 0;
       stats.requests.length = 0;
       stats.actions.length = 0;
       for (const k of Object.keys(faults) as (keyof FaultSwitches)[]) delete faults[k];
+      revoked.clear();
       ctia.clear();
       automation.clear();
       conure.clear();
