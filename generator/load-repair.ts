@@ -1,0 +1,142 @@
+// Repairs of a parsed document that keep valid-but-awkward specs usable by the later stages:
+// reference loops that describe no value, references into the inside of a schema, and
+// discriminator mappings that name no schema. Each works in place on the document loadSpec
+// reads, before (breakAliasCycles) or after (the others) Redocly bundles it.
+import { resolveRef } from "./ref.js";
+
+type Document = Record<string, unknown>;
+
+/**
+ * `A: { $ref: B }`, `B: { $ref: A }` (or `C: { $ref: C }`) describes no value, and Redocly's
+ * resolver throws on it ("Self-referencing circular pointer"), openapi-typescript prints a type
+ * that refers to itself. The reference that closes such a loop becomes `{}` (any value): the
+ * document stays usable, typed `unknown` where it says nothing.
+ */
+export function breakAliasCycles(doc: Record<string, unknown>): void {
+  const at = (ref: string): unknown => {
+    let node: unknown = doc;
+    for (const raw of ref.slice(2).split("/")) {
+      const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+      if (!node || typeof node !== "object" || !Object.hasOwn(node, key)) return undefined;
+      node = (node as Record<string, unknown>)[key];
+    }
+    return node;
+  };
+  const localRef = (node: unknown): string | undefined => {
+    if (!node || typeof node !== "object" || !Object.hasOwn(node, "$ref")) return undefined;
+    const ref = (node as { $ref: unknown }).$ref;
+    return typeof ref === "string" && ref.startsWith("#/") ? ref : undefined;
+  };
+  const seen = new Set<unknown>();
+  const visit = (node: unknown) => {
+    if (!node || typeof node !== "object" || seen.has(node)) return;
+    seen.add(node);
+    if (localRef(node) !== undefined) {
+      const chain = new Set<unknown>([node]);
+      let current: unknown = node;
+      for (let ref = localRef(current); ref !== undefined; ref = localRef(current)) {
+        const target = at(ref);
+        if (chain.has(target)) {
+          delete (current as Record<string, unknown>).$ref;
+          break;
+        }
+        chain.add(target);
+        current = target;
+      }
+    }
+    for (const value of Object.values(node)) visit(value);
+  };
+  visit(doc);
+}
+
+/**
+ * A `$ref` into the inside of a schema (`#/components/schemas/E/allOf/0`, or a parameter's
+ * `…/schema`) becomes an indexed access type that names nothing in openapi-typescript's
+ * output (`components["schemas"]["E"]["allOf"]["0"]`), an error under tsc. Such a reference is
+ * replaced by a copy of what it points at. References to a component, or to a property of a
+ * component schema (which openapi-typescript prints well), stay as they are.
+ */
+export function inlineDeepRefs(doc: Document): void {
+  const printable = /^#\/components\/[^/]+\/[^/]+(\/properties\/[^/]+)*$/;
+  let found: Record<string, unknown>[] = [];
+  let seen = new Set<unknown>();
+  const visit = (node: unknown) => {
+    if (!node || typeof node !== "object" || seen.has(node)) return;
+    seen.add(node);
+    const ref = (node as { $ref?: unknown }).$ref;
+    if (
+      Object.hasOwn(node, "$ref") &&
+      typeof ref === "string" &&
+      ref.startsWith("#/") &&
+      !printable.test(ref)
+    ) {
+      found.push(node as Record<string, unknown>);
+    }
+    for (const value of Object.values(node)) visit(value);
+  };
+  /** Follows the pointer through the `$ref`s it meets on the way (`…/schema/properties/x`). */
+  const through = (ref: string, depth = 0): unknown => {
+    let node: unknown = doc;
+    for (const raw of ref.slice(2).split("/")) {
+      node = resolveRef(doc, node);
+      let key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+      try {
+        key = decodeURIComponent(key);
+      } catch {
+        // A literal `%` in a name.
+      }
+      if (!node || typeof node !== "object" || !Object.hasOwn(node, key)) return undefined;
+      node = (node as Record<string, unknown>)[key];
+    }
+    const next = (node as { $ref?: unknown } | undefined)?.$ref;
+    return typeof next === "string" && next.startsWith("#/") && depth < 32
+      ? through(next, depth + 1)
+      : node;
+  };
+  // A copy may hold references of its own: again, a few rounds at most (a target that holds
+  // a reference to itself would grow with every round).
+  for (let round = 0; round < 6; round++) {
+    found = [];
+    seen = new Set();
+    visit(doc);
+    let copied = 0;
+    for (const node of found) {
+      const target = through(node.$ref as string);
+      if (!target || typeof target !== "object" || target === node) continue;
+      delete node.$ref;
+      Object.assign(node, structuredClone(target));
+      copied++;
+    }
+    if (copied === 0) break;
+  }
+}
+
+/** Drops discriminator mappings that name no schema of the document (see `isFatal`). */
+export function pruneMappings(doc: Document): void {
+  const seen = new Set<unknown>();
+  const visit = (node: unknown) => {
+    if (!node || typeof node !== "object" || seen.has(node)) return;
+    seen.add(node);
+    if (Array.isArray(node)) return node.forEach(visit);
+    const record = node as Record<string, unknown>;
+    const discriminator = record.discriminator as { mapping?: Record<string, unknown> } | undefined;
+    const mapping = discriminator?.mapping;
+    if (mapping && typeof mapping === "object") {
+      for (const [key, target] of Object.entries(mapping)) {
+        if (typeof target !== "string") continue;
+        const isRef = target.includes("/") || target.includes("#");
+        const found = isRef
+          ? target.startsWith("#/") && resolveRef(doc, { $ref: target }) !== undefined
+          : Object.hasOwn(schemasOf(doc), target);
+        if (!found) delete mapping[key];
+      }
+    }
+    for (const value of Object.values(record)) visit(value);
+  };
+  visit(doc);
+}
+
+function schemasOf(doc: Document): object {
+  const components = doc.components as { schemas?: object } | undefined;
+  return components?.schemas ?? {};
+}
