@@ -63,7 +63,7 @@ for (const api of config.apis) {
   const model = await time(`${api.name}: model`, () => buildModel(spec, api, config.tokenUrls));
   const view = await time(`${api.name}: view`, () => apiView(model));
   const types = await time(`${api.name}: types (openapi-typescript)`, () =>
-    renderTypes(spec.document, { emptyObjectsAsUnknown: api.emptyObjectsAsUnknown }),
+    renderTypes(model.document, { emptyObjectsAsUnknown: api.emptyObjectsAsUnknown }),
   );
   const files = await time(`${api.name}: templates`, () => renderApiFiles(view, types, templates));
   const formatted = await time(`${api.name}: prettier`, () => formatFiles(files));

@@ -60,7 +60,7 @@ export function buildSurface(loaded: LoadedSpec, api: ApiConfig): ApiSurface {
   const spec = deriveSpec(loaded, api.derive);
   const model = buildModel(spec, api);
   const methods: Record<string, MethodSurface> = Object.create(null);
-  for (const op of model.operations) methods[op.name] = methodSurface(spec.document, op, api);
+  for (const op of model.operations) methods[op.name] = methodSurface(model.document, op, api);
   return { version: model.version, methods };
 }
 

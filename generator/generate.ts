@@ -81,6 +81,7 @@ const SUMMARY_FIELDS = [
   "descriptorConst",
   "operationCount",
   "example",
+  "rootNames",
 ] as const;
 
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
@@ -257,7 +258,7 @@ async function renderApi(
     `${pkg.name}/${pkg.version}`,
     typeof versionHeader === "string" ? versionHeader : undefined,
   );
-  const types = await renderTypes(spec.document, {
+  const types = await renderTypes(model.document, {
     emptyObjectsAsUnknown: api.emptyObjectsAsUnknown,
   });
   const files = renderApiFiles(view, types, templates);

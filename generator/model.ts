@@ -3,7 +3,7 @@
 // operation with its user-facing name, argument style, scopes, retry safety and paging.
 import { REGIONS, type ApiConfig, type RateLimit, type RegionMap } from "./config.js";
 import { BadInputError, toPointer } from "./errors.js";
-import { HTTP_METHODS, type LoadedSpec } from "./load.js";
+import { HTTP_METHODS, type LoadedSpec, type OpenApiDocument } from "./load.js";
 import {
   camelCase,
   deriveName,
@@ -13,6 +13,7 @@ import {
   RESERVED_MEMBERS,
 } from "./naming.js";
 import { safeBinding, specNames } from "./naming-spec.js";
+import { renamePathParameters } from "./path-params.js";
 import { resolveRef } from "./ref.js";
 import { authSchemes, operationAuth, type AuthScheme, type SchemeDoc } from "./security.js";
 import { defaultBaseUrl, expandServer, serverDocs, type ServerDoc } from "./servers.js";
@@ -78,6 +79,12 @@ export interface ApiModel {
   operations: OperationModel[];
   /** The operations arranged by the dots in their names; the root group has no name. */
   root: GroupModel;
+  /**
+   * The document the operations describe, with path parameters renamed to identifiers
+   * (`{incident-id}` → `{incident_id}`, generator/path-params.ts): types and targets are built
+   * from it, so that they agree with the operations' paths and parameter names.
+   */
+  document: OpenApiDocument;
   /** Names of the operations behind `start(…, { wait: true })`, if configured. */
   workflowRun?: { start: OperationModel; getInstance: OperationModel };
   /**
@@ -101,7 +108,13 @@ const own = <T>(table: Readonly<Record<string, T>>, key: string): T | undefined 
   Object.hasOwn(table, key) ? table[key] : undefined;
 
 export function buildModel(spec: LoadedSpec, api: ApiConfig, tokenUrls?: RegionMap): ApiModel {
-  const doc = spec.document;
+  const derefSpec = (value: unknown) => resolveRef(spec.document, value) as Json;
+  // A rename must not turn a flat argument into a split one: body fields count as taken names.
+  const renamed = renamePathParameters(spec.document, (op) => {
+    const body = requestBodyOf(op, derefSpec);
+    return (body?.schema ? objectProperties(body.schema, derefSpec)?.names : undefined) ?? [];
+  });
+  const doc = renamed.document;
   const generic = api.style === "generic";
   const fail = (pointer: string, reason: string): never => {
     throw new BadInputError(spec.place(pointer), reason);
@@ -117,11 +130,13 @@ export function buildModel(spec: LoadedSpec, api: ApiConfig, tokenUrls?: RegionM
   })[] = [];
   for (const [path, itemRaw] of Object.entries(doc.paths)) {
     const item = deref<Json>(itemRaw);
+    // Config keys (`names`, `safe`, `paging`…) and error places speak of the spec's path.
+    const specPath = renamed.original.get(path) ?? path;
     for (const method of HTTP_METHODS) {
       if (!Object.hasOwn(item, method)) continue;
-      const pointer = toPointer(["paths", path, method]);
+      const pointer = toPointer(["paths", specPath, method]);
       const op = deref<Json>(item[method]);
-      const key = `${method.toUpperCase()} ${path}`;
+      const key = `${method.toUpperCase()} ${specPath}`;
       const operationId = typeof op.operationId === "string" ? op.operationId : undefined;
 
       const params = collectParameters(item, op, deref);
@@ -165,7 +180,7 @@ export function buildModel(spec: LoadedSpec, api: ApiConfig, tokenUrls?: RegionM
         explicitName,
         tags: Array.isArray(op.tags) ? op.tags.filter((t) => typeof t === "string") : [],
         security,
-        derivedName: deriveName(method, path),
+        derivedName: deriveName(method, specPath),
         version: pathShape(path).version,
         method: method.toUpperCase(),
         path,
@@ -261,6 +276,7 @@ export function buildModel(spec: LoadedSpec, api: ApiConfig, tokenUrls?: RegionM
     servers: serversOf(doc, api),
     tokenUrls: generic ? undefined : (tokenUrls ?? tokenUrlOf(doc)),
     operations,
+    document: doc,
     root: groupTree(operations, fail),
   };
   if (generic) {

@@ -202,3 +202,112 @@ function compareVersions(a?: string, b?: string): number {
 export function typeStem(apiName: string): string {
   return pascal(apiName);
 }
+
+/**
+ * The identifier a path parameter is called by in named methods: `incident-id` → `incident_id`,
+ * `module-instance-id` → `module_instance_id` (snake_case, as most of the XDR specs already
+ * write them: `workflow_id`, `module_instance_id`). Undefined when the name is one already, or
+ * would not become a clean one (spaces, non-Latin text: those stay quoted keys), or would become
+ * a name an argument object cannot safely hold (`__proto__` and `Object.prototype`'s names, `body`
+ * of split arguments).
+ */
+export function snakeParamName(name: string): string | undefined {
+  if (isIdentifier(name)) return undefined;
+  if (!/^[A-Za-z_$][A-Za-z0-9_$]*(?:[-.]+[A-Za-z0-9_$]+)+$/.test(name)) return undefined;
+  const renamed = name.replace(/[-.]+/g, "_");
+  return RESERVED_MEMBERS.has(renamed) || renamed === "body" ? undefined : renamed;
+}
+
+// ---- Exported type names ---------------------------------------------------------------------
+
+/**
+ * Type names of each operation: PascalCase of its descriptor's name plus `Params` and `Response`
+ * (`inspect` → `InspectParams`/`InspectResponse`, `enrichDeliberate` → `EnrichDeliberateParams`),
+ * so that a user finds them from the method (`xdr.iroh.enrich.deliberate`) without a table. A pair
+ * whose name is taken (a runtime export such as `QueryParams`, another API export) takes the API's
+ * stem in front (`IrohQueryParams`), then a number; both names of a pair always share one stem.
+ * `taken` gains every name chosen.
+ */
+export function operationTypeNames(
+  constNames: readonly string[],
+  apiStem: string,
+  taken: Set<string>,
+): { params: string; response: string }[] {
+  return constNames.map((constName) => {
+    // `new_` (a reserved word as a const) is `NewParams` as a type.
+    const trimmed = constName.replace(/_+$/, "") || constName;
+    const base = trimmed[0]!.toUpperCase() + trimmed.slice(1);
+    const free = (stem: string) => !taken.has(stem + "Params") && !taken.has(stem + "Response");
+    let stem = [base, apiStem + base].find(free);
+    for (let n = 2; stem === undefined; n++) if (free(base + n)) stem = base + n;
+    taken.add(stem + "Params");
+    taken.add(stem + "Response");
+    return { params: stem + "Params", response: stem + "Response" };
+  });
+}
+
+/** Longest schema name exported as a type; longer ones are machine-made. */
+const MAX_SCHEMA_NAME = 64;
+
+/**
+ * The type name a component schema is exported under, or undefined for names not worth one:
+ * `Judgement` stays, `judgement` → `Judgement`, `ao.models.Workflow` / `Workflow-Response` →
+ * `AoModelsWorkflow` / `WorkflowResponse` (Latin letters, digits and `.`, `-`, `_`, spaces only).
+ * Left out: names with a run of 4+ digits (swagger-generated `Body116639InvestigationsTargets`),
+ * names over 64 characters, names without a leading letter or with other characters. They stay
+ * reachable as `components["schemas"]["…"]`.
+ */
+export function schemaTypeName(name: string): string | undefined {
+  if (name.length > MAX_SCHEMA_NAME || /\d{4,}/.test(name)) return undefined;
+  if (!/^[A-Za-z][A-Za-z0-9._\- ]*$/.test(name)) return undefined;
+  return name
+    .split(/[._\- ]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join("");
+}
+
+/**
+ * Export names of the component schemas: names already clean first (so `FooBar` keeps its name
+ * over `foo-bar`), then the others, each in spec order. A name that is taken (a runtime export
+ * such as `RateLimitError`, an operation's `TokenResponse`, another schema) gains `Schema`; if
+ * that is taken too, the schema gets no name of its own. `taken` gains every name chosen.
+ */
+export function schemaTypeNames(
+  schemas: readonly string[],
+  taken: Set<string>,
+): Map<string, string> {
+  const clean = (name: string) => schemaTypeName(name) === name;
+  const ordered = [...schemas.filter(clean), ...schemas.filter((s) => !clean(s))];
+  const result = new Map<string, string>();
+  for (const schema of ordered) {
+    const name = schemaTypeName(schema);
+    if (name === undefined) continue;
+    const chosen = [name, name + "Schema"].find((n) => !taken.has(n));
+    if (chosen === undefined) continue;
+    taken.add(chosen);
+    result.set(schema, chosen);
+  }
+  return result;
+}
+
+/**
+ * The runtime list of a string enum's values: UPPER_SNAKE_CASE with the last word in the plural
+ * (`ObservableType` → `OBSERVABLE_TYPES`, `Severity` → `SEVERITIES`, `IncidentStatus` →
+ * `INCIDENT_STATUSES`, `TLP` → `TLPS`).
+ */
+export function valuesConstName(typeName: string): string {
+  const parts = typeName
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w.toUpperCase());
+  const last = parts.pop() ?? "VALUE";
+  const plural = /(S|X|Z|CH|SH)$/.test(last)
+    ? last + "ES"
+    : /[^AEIOU]Y$/.test(last)
+      ? last.slice(0, -1) + "IES"
+      : last + "S";
+  return [...parts, plural].join("_");
+}

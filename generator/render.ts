@@ -16,6 +16,7 @@ import {
 import { BadInputError } from "./errors.js";
 import type { ApiModel, GroupModel, OperationModel } from "./model.js";
 import type { SchemeDoc } from "./security.js";
+import { apiNames, type NamesView, type OperationTypes } from "./named-types.js";
 import { typeStem } from "./naming.js";
 
 export interface RenderedFile {
@@ -191,8 +192,12 @@ interface OperationView {
   /** JSDoc block for the descriptor and for the client method. */
   descriptorDoc: string;
   methodDoc: string;
-  /** `TypedOperation<FlatArgs<paths["/x"]["post"]>, Success<…>>` */
+  /** `TypedOperation<InspectParams, InspectResponse>` */
   typeAnnotation: string;
+  /** The method's argument type, `InspectParams` (names.ts), absent without arguments. */
+  paramsType?: string;
+  /** The method's result type, `InspectResponse`. */
+  responseType: string;
   /** The `Operation` object literal. */
   literal: string;
   hasArgs: boolean;
@@ -236,7 +241,7 @@ export interface ApiView {
   root: GroupView;
   anyPaginated: boolean;
   anyQueryOptions: boolean;
-  workflowRun?: { start: string; getInstance: string };
+  workflowRun?: { start: string; getInstance: string; getInstanceResponse: string };
   regions: { region: string; mdUrl: string }[];
   mdTokenUrl: string;
   operationCount: number;
@@ -249,6 +254,15 @@ export interface ApiView {
   /** Standalone clients: what the README says of servers and auth. */
   generic?: GenericView;
   anyScopes: boolean;
+  /** `src/<api>/names.ts`: the named types (generator/named-types.ts). */
+  names: NamesView;
+  /** The operations' type names, as the operations and client modules import them. */
+  typeImports: string;
+  /**
+   * What the package root re-exports of this API by name: the observable vocabulary
+   * (`OBSERVABLE_TYPES`, `type ObservableType`), the same in every XDR API that has it.
+   */
+  rootNames: string[];
 }
 
 interface GenericView {
@@ -264,22 +278,15 @@ interface GenericView {
   exampleOptions: string;
 }
 
-const TYPE_HELPER = {
-  none: "void",
-  flat: "FlatArgs",
-  body: "BodyArg",
-  split: "SplitArgs",
-} as const;
-
 /** A member name as a type literal may hold it: `new` alone would declare a constructor. */
 function memberKey(name: string): string {
   return name === "new" || !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? tsString(name) : name;
 }
 
-function operationView(api: ApiModel, op: OperationModel): OperationView {
+function operationView(api: ApiModel, op: OperationModel, types: OperationTypes): OperationView {
   const target = `paths[${tsString(op.path)}][${tsString(op.method.toLowerCase())}]`;
-  const argsType = op.args === "none" ? "void" : `${TYPE_HELPER[op.args]}<${target}>`;
-  const typeAnnotation = `TypedOperation<${argsType}${op.argsOptional ? " | void" : ""}, Success<${target}>>`;
+  const argsType = types.params ?? "void";
+  const typeAnnotation = `TypedOperation<${argsType}${op.argsOptional ? " | void" : ""}, ${types.response}>`;
   const descriptor: Record<string, unknown> = {
     name: op.name,
     method: op.method,
@@ -331,6 +338,8 @@ function operationView(api: ApiModel, op: OperationModel): OperationView {
       ...tags,
     ]),
     typeAnnotation,
+    ...(types.params ? { paramsType: types.params } : {}),
+    responseType: types.response,
     literal: tsLiteral(descriptor),
     hasArgs: op.args !== "none",
     optional: op.argsOptional,
@@ -373,7 +382,11 @@ function groupView(group: GroupModel, views: Map<OperationModel, OperationView>)
  */
 export function apiView(api: ApiModel, sdk?: string, versionHeader?: string): ApiView {
   const stem = typeStem(api.name);
-  const views = new Map(api.operations.map((op) => [op, operationView(api, op)]));
+  const fixed = ["components", "operations", "paths", `create${stem}Client`, `${stem}Client`];
+  const names = apiNames(api, stem, [...fixed, `${api.name.toUpperCase()}_API`]);
+  const views = new Map(
+    api.operations.map((op) => [op, operationView(api, op, names.byOperation.get(op)!)]),
+  );
   const version = versionHeader ? { header: versionHeader, value: api.version } : undefined;
   const descriptor: Record<string, unknown> = api.generic
     ? { name: api.name, servers: api.servers, auth: api.generic.auth, sdk }
@@ -398,6 +411,7 @@ export function apiView(api: ApiModel, sdk?: string, versionHeader?: string): Ap
     workflowRun: api.workflowRun && {
       start: api.workflowRun.start.constName,
       getInstance: api.workflowRun.getInstance.constName,
+      getInstanceResponse: names.byOperation.get(api.workflowRun.getInstance)!.response,
     },
     regions: Object.entries(api.servers).map(([region, url]) => ({ region, mdUrl: mdCode(url) })),
     mdTokenUrl: api.tokenUrls ? mdCode(api.tokenUrls.us) : "—",
@@ -411,6 +425,14 @@ export function apiView(api: ApiModel, sdk?: string, versionHeader?: string): Ap
       : `const ${api.name} = create${stem}Client({ clientId, clientSecret, region: "eu" });`,
     generic: api.generic && genericView(api),
     anyScopes: api.operations.some((o) => o.scopes.length > 0),
+    names: names.view,
+    typeImports: [...names.byOperation.values()]
+      .flatMap((t) => (t.params ? [t.params, t.response] : [t.response]))
+      .join(",\n  "),
+    rootNames:
+      names.lists.get("ObservableType") === "OBSERVABLE_TYPES"
+        ? ["OBSERVABLE_TYPES", "type ObservableType"]
+        : [],
   };
 }
 
@@ -468,6 +490,7 @@ export function renderApiFiles(view: ApiView, types: string, templates: Template
   const dir = `src/${view.name}`;
   return [
     { path: `${dir}/types.ts`, content: types, format: false },
+    { path: `${dir}/names.ts`, content: templates.render("names.ts.hbs", view), format: true },
     {
       path: `${dir}/operations.ts`,
       content: templates.render("operations.ts.hbs", view),
@@ -499,6 +522,10 @@ export interface PackageView {
   exportsJson: string;
   typesVersionsJson: string;
   generatorCommand: string;
+  /** One API: its names are the root's too (`export *`); several: one namespace each. */
+  singleApi: boolean;
+  /** `{ from, names }` of what the root re-exports by name (the observable vocabulary). */
+  rootNames?: { from: string; names: string };
 }
 
 export function packageView(
@@ -557,7 +584,16 @@ export function packageView(
       .replace(/\[\s+("[^"]*")\s+\]/g, "[$1]")
       .replace(/\n/g, "\n  "),
     generatorCommand,
+    singleApi: apis.length === 1,
+    ...rootNamesOf(apis),
   };
+}
+
+/** The first API offering the root names (IROH, the platform API, in the XDR config). */
+function rootNamesOf(apis: readonly ApiView[]): Pick<PackageView, "rootNames"> {
+  if (apis.length < 2) return {};
+  const api = apis.find((a) => (a.rootNames ?? []).length > 0);
+  return api ? { rootNames: { from: api.name, names: api.rootNames.join(", ") } } : {};
 }
 
 /**

@@ -43,7 +43,8 @@ export function toolName(api: string, op: OperationModel): string {
 }
 
 export function buildCatalogApi(spec: LoadedSpec, model: ApiModel): ApiEntry {
-  const doc = spec.document;
+  // The model's document: path parameters renamed as the SDK's methods take them (incident_id).
+  const doc = model.document;
   const seen = new Map<string, string>();
   const operations: OperationEntry[] = model.operations.map((op) => {
     // Shallower schemas for the few huge bodies (CTIA bulk, bundles): a tool list stays readable.

@@ -230,8 +230,8 @@ export const TASKS: readonly TaskTool[] = [
     async run(ctx, args) {
       const o = args.observable as Observable;
       return invoke(ctx.xdr(), op(ctx, "iroh.response.trigger"), {
-        "module-instance-id": args.module_instance_id,
-        "action-id": args.action_id,
+        module_instance_id: args.module_instance_id,
+        action_id: args.action_id,
         observable_type: o.type,
         observable_value: o.value,
       });

@@ -18,9 +18,9 @@ const INC = "incident-0a38949f-d192-4d30-91ae-e593c1f57c14";
 const INV = "61399c06-5ea8-44ae-8256-cfcf4437ca5a";
 const CB = "casebook-8d148239-8fda-4fe8-973e-3f181396101f";
 const ip = { type: "ip", value: "198.51.100.7" } as const;
-const inc = { "incident-id": INC } as const;
-const inv = { "investigation-id": INV } as const;
-const cb = { "casebook-id": CB } as const;
+const inc = { incident_id: INC } as const;
+const inv = { investigation_id: INV } as const;
+const cb = { casebook_id: CB } as const;
 const newIncident = {
   title: "Contract",
   status: "Open: Investigating",
@@ -106,12 +106,12 @@ const calls: readonly Call<ConureClient>[] = [
   [
     "incidents",
     "link",
-    (c) => c.incidents.link({ ...inc, "entity-type": "casebook", "entity-id": CB }),
+    (c) => c.incidents.link({ ...inc, entity_type: "casebook", entity_id: CB }),
   ],
   [
     "incidents",
     "unlink",
-    (c) => c.incidents.unlink({ ...inc, "entity-type": "investigation", "entity-id": INV }),
+    (c) => c.incidents.unlink({ ...inc, entity_type: "investigation", entity_id: INV }),
   ],
   [
     "incidents",
@@ -128,17 +128,17 @@ const calls: readonly Call<ConureClient>[] = [
   [
     "incidents",
     "report.getSection",
-    (c) => c.incidents.report.getSection({ ...inc, "section-id": "timeline" }),
+    (c) => c.incidents.report.getSection({ ...inc, section_id: "timeline" }),
   ],
   [
     "incidents",
     "report.updateSection",
-    (c) => c.incidents.report.updateSection({ ...inc, "section-id": "executive", content: "Ok" }),
+    (c) => c.incidents.report.updateSection({ ...inc, section_id: "executive", content: "Ok" }),
   ],
   [
     "incidents",
     "report.regenerateSection",
-    (c) => c.incidents.report.regenerateSection({ ...inc, "section-id": "events" }),
+    (c) => c.incidents.report.regenerateSection({ ...inc, section_id: "events" }),
   ],
   ...[...views, ...moreViews, ...lastViews].map((v): Call<ConureClient> => [
     "incidents",
@@ -224,7 +224,7 @@ const calls: readonly Call<ConureClient>[] = [
 
   ["v3", "incidents.filters", (c) => c.v3.incidents.filters()],
   ["v3", "incidents.graph", (c) => c.v3.incidents.graph({ ...inc, important_only: true })],
-  ["v3", "incidents.entity", (c) => c.v3.incidents.entity({ ...inc, "entity-id": "e-1" })],
+  ["v3", "incidents.entity", (c) => c.v3.incidents.entity({ ...inc, entity_id: "e-1" })],
   [
     "v3",
     "investigations.getGraph",
@@ -237,11 +237,7 @@ const calls: readonly Call<ConureClient>[] = [
     (c) =>
       c.v3.investigations.events({ ...inv, severity: ["High"], type: ["Original"], sort: "asc" }),
   ],
-  [
-    "v3",
-    "investigations.entity",
-    (c) => c.v3.investigations.entity({ ...inv, "entity-id": "e-1" }),
-  ],
+  ["v3", "investigations.entity", (c) => c.v3.investigations.entity({ ...inv, entity_id: "e-1" })],
 ];
 
 describe("Conure client against a Prism mock of specs/conure.yaml", () => {

@@ -343,7 +343,7 @@ const specific: readonly Call<CtiaClient>[] = [
     "expire",
     (c) => c.judgements.expire({ id: id("judgement"), reason: "false positive" }),
   ],
-  ["attackPatterns", "byMitreId", (c) => c.attackPatterns.byMitreId({ "mitre-id": "T1566" })],
+  ["attackPatterns", "byMitreId", (c) => c.attackPatterns.byMitreId({ mitre_id: "T1566" })],
   [
     "vulnerabilities",
     "byCpe",

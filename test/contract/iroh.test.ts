@@ -66,15 +66,15 @@ const calls: readonly Call<IrohClient>[] = [
   [
     "response",
     "trigger",
-    (c) => c.response.trigger({ "module-instance-id": "mi-1", "action-id": "block-ip" }),
+    (c) => c.response.trigger({ module_instance_id: "mi-1", action_id: "block-ip" }),
   ],
 
   ["profile", "whoami", (c) => c.profile.whoami()],
   ["profile", "org.get", (c) => c.profile.org.get()],
   ["profile", "org.update", (c) => c.profile.org.update({ name: "Example Org" })],
 
-  ["users", "get", (c) => c.users.get({ "user-id": "u-1" })],
-  ["users", "update", (c) => c.users.update({ "user-id": "u-1", role: "user" })],
+  ["users", "get", (c) => c.users.get({ user_id: "u-1" })],
+  ["users", "update", (c) => c.users.update({ user_id: "u-1", role: "user" })],
   ["users", "batchGet", (c) => c.users.batchGet({ id: ["u-1", "u-2"] })],
   ["users", "search", (c) => c.users.search({})],
 
@@ -140,7 +140,7 @@ const calls: readonly Call<IrohClient>[] = [
 
   ["events", "get", (c) => c.events.get({ id: "event-1" })],
   ["events", "search", (c) => c.events.search({})],
-  ["events", "listForIncident", (c) => c.events.listForIncident({ "incident-id": "incident-1" })],
+  ["events", "listForIncident", (c) => c.events.listForIncident({ incident_id: "incident-1" })],
 
   [
     "feedback",
@@ -188,26 +188,26 @@ const calls: readonly Call<IrohClient>[] = [
         title: "Contract",
       }),
   ],
-  ["privateIntel", "incidents.get", (c) => c.privateIntel.incidents.get({ "incident-id": "i-1" })],
+  ["privateIntel", "incidents.get", (c) => c.privateIntel.incidents.get({ incident_id: "i-1" })],
   [
     "privateIntel",
     "incidents.update",
-    (c) => c.privateIntel.incidents.update({ "incident-id": "i-1", title: "Renamed" }),
+    (c) => c.privateIntel.incidents.update({ incident_id: "i-1", title: "Renamed" }),
   ],
   [
     "privateIntel",
     "incidents.setStatus",
-    (c) => c.privateIntel.incidents.setStatus({ "incident-id": "i-1", status: "Open" }),
+    (c) => c.privateIntel.incidents.setStatus({ incident_id: "i-1", status: "Open" }),
   ],
   [
     "privateIntel",
     "incidents.listTactics",
-    (c) => c.privateIntel.incidents.listTactics({ "incident-id": "i-1" }),
+    (c) => c.privateIntel.incidents.listTactics({ incident_id: "i-1" }),
   ],
   [
     "privateIntel",
     "incidents.getTactic",
-    (c) => c.privateIntel.incidents.getTactic({ "incident-id": "i-1", "mitre-id": "TA0001" }),
+    (c) => c.privateIntel.incidents.getTactic({ incident_id: "i-1", mitre_id: "TA0001" }),
   ],
   [
     "privateIntel",
@@ -230,7 +230,7 @@ const calls: readonly Call<IrohClient>[] = [
     "assets.updateProperties",
     (c) =>
       c.privateIntel.assets.updateProperties({
-        "asset-external-id": "asset-1",
+        asset_external_id: "asset-1",
         updated_properties: { "cisco:ctr:assetValue": 3, "cisco:ctr:labels": ["contract"] },
         rescore_incident_ids: [],
       }),
@@ -251,7 +251,7 @@ const calls: readonly Call<IrohClient>[] = [
   [
     "privateIntel",
     "mitre.getTactic",
-    (c) => c.privateIntel.mitre.getTactic({ "mitre-id": "TA0001" }),
+    (c) => c.privateIntel.mitre.getTactic({ mitre_id: "TA0001" }),
   ],
   [
     "privateIntel",
@@ -262,22 +262,22 @@ const calls: readonly Call<IrohClient>[] = [
   [
     "privateIntel",
     "mitre.tacticCoverage",
-    (c) => c.privateIntel.mitre.tacticCoverage({ "tactic-id": "TA0001" }),
+    (c) => c.privateIntel.mitre.tacticCoverage({ tactic_id: "TA0001" }),
   ],
   [
     "privateIntel",
     "mitre.techniqueCoverage",
-    (c) => c.privateIntel.mitre.techniqueCoverage({ "technique-id": "T1566" }),
+    (c) => c.privateIntel.mitre.techniqueCoverage({ technique_id: "T1566" }),
   ],
   [
     "privateIntel",
     "mitre.adversary",
-    (c) => c.privateIntel.mitre.adversary({ "adversary-id": "G0007" }),
+    (c) => c.privateIntel.mitre.adversary({ adversary_id: "G0007" }),
   ],
   [
     "privateIntel",
     "mitre.configurationInsights",
-    (c) => c.privateIntel.mitre.configurationInsights({ "module-instance-id": "mi-1" }),
+    (c) => c.privateIntel.mitre.configurationInsights({ module_instance_id: "mi-1" }),
   ],
   [
     "privateIntel",

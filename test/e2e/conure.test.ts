@@ -104,29 +104,29 @@ describe("one incident", () => {
     const [seeded] = t.sim.conure.seedIncidents(1);
     const c = conure();
     const id = seeded!.id;
-    const incident = await c.incidents.get({ "incident-id": id });
+    const incident = await c.incidents.get({ incident_id: id });
     expect(incident.title).toBe("Simulated incident 1");
     // A bare GUID is accepted too (DevNet: short id, GUID or legacy URL).
     await expect(
-      c.incidents.get({ "incident-id": id.slice("incident-".length) }),
+      c.incidents.get({ incident_id: id.slice("incident-".length) }),
     ).resolves.toMatchObject({ id });
 
-    const summary = await c.incidents.summary({ "incident-id": id });
+    const summary = await c.incidents.summary({ incident_id: id });
     expect(summary.observables?.total_count).toBe(2);
-    const observables = await c.incidents.observables({ "incident-id": id });
+    const observables = await c.incidents.observables({ incident_id: id });
     expect(observables.find((o) => o.value === "internetbadguys.com")?.disposition).toBe(2);
-    expect(await c.incidents.targets({ "incident-id": id })).toHaveLength(1);
-    expect((await c.incidents.mitre({ "incident-id": id }))[0]?.id).toBe("TA0011");
+    expect(await c.incidents.targets({ incident_id: id })).toHaveLength(1);
+    expect((await c.incidents.mitre({ incident_id: id }))[0]?.id).toBe("TA0011");
 
-    const primary = await c.incidents.primaryInvestigation({ "incident-id": id });
-    const overview = await c.investigations.overview({ "investigation-id": primary.id! });
+    const primary = await c.incidents.primaryInvestigation({ incident_id: id });
+    const overview = await c.investigations.overview({ investigation_id: primary.id! });
     expect(overview.investigated_observables).toHaveLength(2);
-    const status = await c.investigations.status({ "investigation-id": primary.id! });
+    const status = await c.investigations.status({ investigation_id: primary.id! });
     expect(status.investigation_id).toBe(primary.id);
   });
 
   it("an unknown incident is a NotFoundError", async () => {
-    const error = await t.caught(conure().incidents.get({ "incident-id": "incident-nope" }));
+    const error = await t.caught(conure().incidents.get({ incident_id: "incident-nope" }));
     expect(error).toBeInstanceOf(NotFoundError);
     expect((error as ApiError).body).toEqual({ message: "Not Found" });
   });
@@ -141,14 +141,14 @@ describe("one incident", () => {
     });
     const id = created.id!;
     const patched = await c.incidents.update({
-      "incident-id": id,
+      incident_id: id,
       status: "Closed: Confirmed Threat",
     });
     expect(patched.status).toBe("Closed: Confirmed Threat");
     expect(patched.incident_time?.opened).toBe("2026-01-01T00:00:00.000Z");
 
     const actionIds = await c.incidents.addActionsTaken({
-      "incident-id": id,
+      incident_id: id,
       body: [
         {
           action: "blocked",
@@ -167,32 +167,32 @@ describe("one incident", () => {
 
     const casebook = await c.casebooks.create({ title: "Evidence" });
     const link = await c.incidents.link({
-      "incident-id": id,
-      "entity-type": "casebook",
-      "entity-id": casebook.id!,
+      incident_id: id,
+      entity_type: "casebook",
+      entity_id: casebook.id!,
     });
     expect(link.target_ref).toBe(casebook.id);
-    expect(await c.incidents.linkedCasebooks({ "incident-id": id })).toHaveLength(1);
+    expect(await c.incidents.linkedCasebooks({ incident_id: id })).toHaveLength(1);
 
-    await c.incidents.delete({ "incident-id": id });
-    await expect(c.incidents.get({ "incident-id": id })).rejects.toBeInstanceOf(NotFoundError);
+    await c.incidents.delete({ incident_id: id });
+    await expect(c.incidents.get({ incident_id: id })).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it("report: all sections, then edit and regenerate one", async () => {
     const [seeded] = t.sim.conure.seedIncidents(1);
     const c = conure();
     const id = seeded!.id;
-    const report = await c.incidents.report.get({ "incident-id": id, timezone: "UTC" });
+    const report = await c.incidents.report.get({ incident_id: id, timezone: "UTC" });
     expect(Object.keys(report).sort()).toEqual(["events", "executive", "incident", "timeline"]);
     const edited = await c.incidents.report.updateSection({
-      "incident-id": id,
-      "section-id": "executive",
+      incident_id: id,
+      section_id: "executive",
       content: "Contained.",
     });
     expect(edited).toMatchObject({ content: "Contained.", ai_generated: false });
     const again = await c.incidents.report.regenerateSection({
-      "incident-id": id,
-      "section-id": "executive",
+      incident_id: id,
+      section_id: "executive",
     });
     expect(again.ai_generated).toBe(true);
   });
@@ -206,20 +206,18 @@ describe("investigations and casebooks", () => {
       title: "From the SDK",
     });
     await c.investigations.addObservables({
-      "investigation-id": investigation_id,
+      investigation_id,
       observables: [{ type: "domain", value: "cisco.com" }],
     });
-    const verdicts = await c.investigations.verdicts({ "investigation-id": investigation_id });
+    const verdicts = await c.investigations.verdicts({ investigation_id });
     expect(verdicts.map((v) => v.disposition)).toEqual([2, 1]);
-    await c.investigations.save({ "investigation-id": investigation_id, title: "Saved" });
+    await c.investigations.save({ investigation_id, title: "Saved" });
     const copy = await c.investigations.copy({
-      "investigation-id": investigation_id,
+      investigation_id,
       title: "Copy",
     });
     expect(copy.investigation_id).not.toBe(investigation_id);
-    await expect(
-      c.investigations.delete({ "investigation-id": investigation_id }),
-    ).resolves.toEqual({
+    await expect(c.investigations.delete({ investigation_id })).resolves.toEqual({
       success: true,
     });
   });
@@ -228,12 +226,12 @@ describe("investigations and casebooks", () => {
     const c = conure();
     const book = await c.casebooks.create({ title: "Phishing wave" });
     await c.casebooks.updateObservables({
-      "casebook-id": book.id!,
+      casebook_id: book.id!,
       operation: "add",
       observables: [{ type: "email", value: "bad@example.com" }],
     });
     const withText = await c.casebooks.updateTexts({
-      "casebook-id": book.id!,
+      casebook_id: book.id!,
       operation: "add",
       texts: [{ type: "note", text: "seen twice" }],
     });
@@ -260,7 +258,7 @@ describe("report metrics and v3", () => {
     const [seeded] = t.sim.conure.seedIncidents(2);
     const c = conure();
     await expect(c.v3.incidents.filters()).resolves.toMatchObject({ tactics: ["TA0011"] });
-    const graph = await c.v3.incidents.graph({ "incident-id": seeded!.id, important_only: true });
+    const graph = await c.v3.incidents.graph({ incident_id: seeded!.id, important_only: true });
     expect(graph).toMatchObject({ nodes: {}, edges: {} });
   });
 });

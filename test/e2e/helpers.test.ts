@@ -32,8 +32,8 @@ describe("inspect → deliberate → respond → trigger", () => {
     const action = actions.data?.find((a) => a.id === "sim-block-destination");
     expect(action).toMatchObject({ module: SIM_MODULES.endpoint.module });
     const triggered = await xdr.iroh.response.trigger({
-      "module-instance-id": action!.module_instance_id!,
-      "action-id": action!.id!,
+      module_instance_id: action!.module_instance_id!,
+      action_id: action!.id!,
       observable_type: "ip",
       observable_value: "203.0.113.66",
     });

@@ -49,7 +49,7 @@ describe("the operation catalog", () => {
   it("path parameters are required inputs", () => {
     const trigger = find("iroh.response.trigger");
     expect(trigger.input.required).toEqual(
-      expect.arrayContaining(["module-instance-id", "action-id"]),
+      expect.arrayContaining(["module_instance_id", "action_id"]),
     );
   });
 

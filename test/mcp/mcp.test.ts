@@ -249,8 +249,8 @@ describe("xdr-mcp with toolsets", () => {
   it("refuses a destructive call without confirmation, and sends nothing", async () => {
     const before = sim.stats.requests.length;
     const refused = await call(client, "iroh_response_trigger", {
-      "module-instance-id": "x",
-      "action-id": "y",
+      module_instance_id: "x",
+      action_id: "y",
       observable_type: "ip",
       observable_value: "1.2.3.4",
     });

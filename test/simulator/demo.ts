@@ -124,8 +124,8 @@ async function main(sim: Simulator): Promise<void> {
   const block = actions.data?.find((a) => a.id === "sim-block-destination");
   if (block?.module_instance_id && block.id) {
     const result = await xdr.iroh.response.trigger({
-      "module-instance-id": block.module_instance_id,
-      "action-id": block.id,
+      module_instance_id: block.module_instance_id,
+      action_id: block.id,
       observable_type: "ip",
       observable_value: "203.0.113.66",
     });
@@ -158,7 +158,7 @@ async function main(sim: Simulator): Promise<void> {
   note(`${open.items.length} of ${total} incidents are Open with a high impact`);
   const [top] = open.items;
   if (top?.id) {
-    const view = await xdr.conure.incidents.summary({ "incident-id": top.id });
+    const view = await xdr.conure.incidents.summary({ incident_id: top.id });
     console.log();
     row("summary of", top.short_id);
     row("events", view.event_count);

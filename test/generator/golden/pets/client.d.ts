@@ -3,15 +3,27 @@ import type { Client } from "openapi-fetch";
 import type {
   ApiDescriptor,
   ApiPromise,
-  ArgsOf,
   PageItem,
   PagePromise,
   RequestOptions,
-  ResultOf,
   Transport,
   XdrOptions,
 } from "../runtime/index.js";
-import type * as op from "./operations.js";
+import type {
+  HealthListResponse,
+  PetsBatchParams,
+  PetsBatchResponse,
+  PetsCreateParams,
+  PetsCreateResponse,
+  PetsDeleteParams,
+  PetsDeleteResponse,
+  PetsGetParams,
+  PetsGetResponse,
+  PetsListParams,
+  PetsListResponse,
+  PetsPutTagsParams,
+  PetsPutTagsResponse,
+} from "./names.js";
 import type { paths } from "./types.js";
 
 /** Hosts of the Pets API per region, and where its tokens come from. */
@@ -29,7 +41,7 @@ export interface PetsClient {
      *
      * `GET /v1/health` — no token
      */
-    list(options?: RequestOptions): ApiPromise<ResultOf<typeof op.healthList>>;
+    list(options?: RequestOptions): ApiPromise<HealthListResponse>;
   };
   readonly pets: {
     /**
@@ -37,37 +49,37 @@ export interface PetsClient {
      *
      * `POST /v1/pets/batch` — no token
      */
-    batch(args: ArgsOf<typeof op.petsBatch>, options?: RequestOptions): ApiPromise<ResultOf<typeof op.petsBatch>>;
+    batch(args: PetsBatchParams, options?: RequestOptions): ApiPromise<PetsBatchResponse>;
     /**
      * Add a pet
      *
      * `POST /v1/pets` — no token
      */
-    create(args: ArgsOf<typeof op.petsCreate>, options?: RequestOptions): ApiPromise<ResultOf<typeof op.petsCreate>>;
+    create(args: PetsCreateParams, options?: RequestOptions): ApiPromise<PetsCreateResponse>;
     /**
      * Remove a pet
      *
      * `DELETE /v1/pets/{petId}` — no token
      */
-    delete(args: ArgsOf<typeof op.petsDelete>, options?: RequestOptions): ApiPromise<ResultOf<typeof op.petsDelete>>;
+    delete(args: PetsDeleteParams, options?: RequestOptions): ApiPromise<PetsDeleteResponse>;
     /**
      * Get a pet
      *
      * `GET /v1/pets/{petId}` — no token
      */
-    get(args: ArgsOf<typeof op.petsGet>, options?: RequestOptions): ApiPromise<ResultOf<typeof op.petsGet>>;
+    get(args: PetsGetParams, options?: RequestOptions): ApiPromise<PetsGetResponse>;
     /**
      * List pets
      *
      * `GET /v1/pets` — no token
      */
-    list(args?: ArgsOf<typeof op.petsList>, options?: RequestOptions): PagePromise<PageItem<ResultOf<typeof op.petsList>>>;
+    list(args?: PetsListParams, options?: RequestOptions): PagePromise<PageItem<PetsListResponse>>;
     /**
      * Replace the tags of a pet
      *
      * `PUT /v1/pets/{petId}/tags` — no token
      */
-    putTags(args: ArgsOf<typeof op.petsPutTags>, options?: RequestOptions): ApiPromise<ResultOf<typeof op.petsPutTags>>;
+    putTags(args: PetsPutTagsParams, options?: RequestOptions): ApiPromise<PetsPutTagsResponse>;
   };
   /** The openapi-fetch client underneath, for any path: `{ data, error, response }`. */
   readonly raw: Client<paths>;

@@ -1,0 +1,208 @@
+// Names users can write and see in a hover: `InspectParams`, `InspectResponse` for every
+// operation, `Judgement`, `Incident`… for the spec's component schemas, and a runtime list of
+// each string enum (`OBSERVABLE_TYPES`). Printed into `src/<api>/names.ts` (templates/names.ts.hbs)
+// and exported from the API's entry point next to the runtime, so none may shadow a runtime
+// export: the runtime's export names are read from its sources (they change with it).
+import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { jsDoc, tsLiteral, tsString } from "./escape.js";
+import type { ApiModel, OperationModel } from "./model.js";
+import { resolveRef } from "./ref.js";
+import { operationTypeNames, schemaTypeNames, valuesConstName } from "./naming.js";
+
+type Json = Record<string, unknown>;
+
+/** `TypedOperation<…>` helper of each argument style. */
+const ARGS_HELPER = { flat: "FlatArgs", body: "BodyArg", split: "SplitArgs" } as const;
+
+export interface OperationTypes {
+  /** Absent for an operation that takes no argument. */
+  readonly params?: string;
+  readonly response: string;
+}
+
+export interface NamesView {
+  /** Runtime helpers the names module imports (`FlatArgs`, `Success`…). */
+  readonly helpers: string;
+  readonly usesComponents: boolean;
+  readonly usesPaths: boolean;
+  readonly operations: { doc: string; name: string; type: string }[];
+  readonly schemas: { doc: string; name: string; type: string }[];
+  readonly lists: { doc: string; name: string; type: string; literal: string }[];
+  /** Every name the module exports, for the entry point's explicit re-export. */
+  readonly exports: string;
+  readonly typeExports: string[];
+  readonly valueExports: string[];
+}
+
+export interface ApiNames {
+  readonly byOperation: Map<OperationModel, OperationTypes>;
+  readonly view: NamesView;
+  /** Export name of a schema, by the spec's name. */
+  readonly schemas: ReadonlyMap<string, string>;
+  /** Export name of a string enum's value list, by the schema's export name. */
+  readonly lists: ReadonlyMap<string, string>;
+}
+
+/**
+ * The names of one API. `fixed`: what its entry point exports besides (`createIrohClient`,
+ * `IROH_API`, `IrohClient`, `components`, `operations`, `paths`).
+ */
+export function apiNames(
+  api: ApiModel,
+  stem: string,
+  fixed: readonly string[],
+  runtimeNames: ReadonlySet<string> = runtimeExports(),
+): ApiNames {
+  const taken = new Set([...runtimeNames, ...fixed]);
+  const chosen = operationTypeNames(
+    api.operations.map((o) => o.constName),
+    stem,
+    taken,
+  );
+  const byOperation = new Map<OperationModel, OperationTypes>();
+  const operations: NamesView["operations"] = [];
+  const helpers = new Set<string>(["Success"]);
+  api.operations.forEach((op, i) => {
+    const names = chosen[i]!;
+    const target = `paths[${tsString(op.path)}][${tsString(op.method.toLowerCase())}]`;
+    const route = `\`${op.method} ${op.path}\``;
+    const method = api.generic ? op.name : `${api.name}.${op.name}`;
+    if (op.args !== "none") {
+      helpers.add(ARGS_HELPER[op.args]);
+      operations.push({
+        doc: jsDoc([`The argument of \`${method}\` (${route}).`]),
+        name: names.params,
+        type: `${ARGS_HELPER[op.args]}<${target}>`,
+      });
+    }
+    operations.push({
+      doc: jsDoc([`What \`${method}\` resolves to (${route}).`]),
+      name: names.response,
+      type: `Success<${target}>`,
+    });
+    byOperation.set(op, {
+      ...(op.args !== "none" ? { params: names.params } : {}),
+      response: names.response,
+    });
+  });
+
+  const doc = api.document as Json;
+  const components = (doc.components ?? {}) as Json;
+  const schemaTable = (components.schemas ?? {}) as Json;
+  const schemaNames = typeof schemaTable === "object" ? Object.keys(schemaTable) : [];
+  const exported = schemaTypeNames(schemaNames, taken);
+  const schemas: NamesView["schemas"] = [];
+  const lists: NamesView["lists"] = [];
+  const listNames = new Map<string, string>();
+  for (const name of schemaNames) {
+    const typeName = exported.get(name);
+    if (typeName === undefined) continue;
+    const schema = resolveRef(doc, schemaTable[name]) as Json | undefined;
+    const description = typeof schema?.description === "string" ? schema.description : undefined;
+    schemas.push({
+      doc: jsDoc([description?.split(/\n\s*\n/)[0], `The spec's \`${name}\` schema.`]),
+      name: typeName,
+      type: `components["schemas"][${tsString(name)}]`,
+    });
+    const values = stringEnum(schema);
+    const listName = values && valuesConstName(typeName);
+    if (values && listName && !taken.has(listName)) {
+      taken.add(listName);
+      listNames.set(typeName, listName);
+      lists.push({
+        doc: jsDoc([`Every value of \`${typeName}\` (${values.length}), in the spec's order.`]),
+        name: listName,
+        type: typeName,
+        literal: tsLiteral(values),
+      });
+    }
+  }
+  const typeExports = [...operations, ...schemas].map((t) => t.name);
+  const valueExports = lists.map((l) => l.name);
+  return {
+    byOperation,
+    schemas: exported,
+    lists: listNames,
+    view: {
+      helpers: [...helpers].sort().join(", "),
+      usesComponents: schemas.length > 0,
+      usesPaths: operations.length > 0,
+      operations,
+      schemas,
+      lists,
+      exports: [...valueExports, ...typeExports.map((n) => `type ${n}`)].join(",\n  "),
+      typeExports,
+      valueExports,
+    },
+  };
+}
+
+/** The values of a plain string enum schema (`type: string`, `enum` of strings), else undefined. */
+function stringEnum(schema: Json | undefined): string[] | undefined {
+  if (!schema || !Array.isArray(schema.enum) || schema.enum.length === 0) return undefined;
+  if (schema.type !== undefined && schema.type !== "string") return undefined;
+  if (!schema.enum.every((v): v is string => typeof v === "string")) return undefined;
+  return [...new Set(schema.enum)];
+}
+
+// ---- The runtime's export names -------------------------------------------------------------
+
+const RUNTIME_DIR = (() => {
+  const here = dirname(fileURLToPath(import.meta.url));
+  // generator/ in the repository, dist/ when bundled: templates/ is one level up from either.
+  return join(here, "..", "templates", "runtime");
+})();
+
+const cache = new Map<string, ReadonlySet<string>>();
+
+/**
+ * Names `runtime/index.ts` exports, following its `export *` into the modules it names. Read
+ * with TypeScript's parser (comments and strings such as `"*\/*"` cannot confuse it).
+ */
+export function runtimeExports(dir: string = RUNTIME_DIR): ReadonlySet<string> {
+  const known = cache.get(dir);
+  if (known) return known;
+  const ts = createRequire(import.meta.url)("typescript") as typeof import("typescript");
+  const names = new Set<string>();
+  const files = new Set(readdirSync(dir));
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file) || !files.has(file)) return;
+    seen.add(file);
+    const source = ts.createSourceFile(file, readFileSync(join(dir, file), "utf8"), 99, false);
+    for (const statement of source.statements) {
+      if (ts.isExportDeclaration(statement)) {
+        const clause = statement.exportClause;
+        const from = statement.moduleSpecifier;
+        if (!clause) {
+          if (from && ts.isStringLiteral(from))
+            visit(from.text.replace(/^\.\//, "").replace(/\.js$/, ".ts"));
+        } else if (ts.isNamespaceExport(clause)) {
+          names.add(clause.name.text);
+        } else {
+          for (const element of clause.elements) names.add(element.name.text);
+        }
+        continue;
+      }
+      const modifiers = ts.canHaveModifiers(statement) ? ts.getModifiers(statement) : undefined;
+      if (!modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
+      if (ts.isVariableStatement(statement)) {
+        for (const d of statement.declarationList.declarations) {
+          if (ts.isIdentifier(d.name)) names.add(d.name.text);
+        }
+      } else if (
+        "name" in statement &&
+        statement.name &&
+        ts.isIdentifier(statement.name as never)
+      ) {
+        names.add((statement.name as import("typescript").Identifier).text);
+      }
+    }
+  };
+  visit("index.ts");
+  cache.set(dir, names);
+  return names;
+}
