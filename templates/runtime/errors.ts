@@ -194,7 +194,9 @@ const WORD = /[A-Za-z0-9]/;
 /** Base64 of the UTF-8 bytes (btoa alone takes Latin-1 only): HTTP Basic, and a secret's forms. */
 export const base64 = (s: string): string =>
   btoa(String.fromCharCode(...new TextEncoder().encode(s)));
-const lowerHex = (s: string): string => s.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
+
+/** A character as a JSON `\\uXXXX` escape. */
+const unicodeEscape = (c: string): string => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0");
 
 /**
  * The forms a secret may come back in: as is, JSON-escaped (ASCII-only too), URL-encoded three
@@ -203,24 +205,31 @@ const lowerHex = (s: string): string => s.replace(/%[0-9A-F]{2}/g, (m) => m.toLo
  */
 function forms(s: string): Set<string> {
   const json = JSON.stringify(s).slice(1, -1);
-  const wellFormed = s.replace(/[\uD800-\uDFFF]/g, "\uFFFD");
+  // Lone surrogates only (encodeURIComponent throws on them); a pair stays the character it is.
+  const wellFormed = s.replace(
+    /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    "\uFFFD",
+  );
   const uri = encodeURIComponent(wellFormed);
   const strict = uri.replace(/[!'()*~]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
-  const form = new URLSearchParams([["", wellFormed]]).toString().slice(1);
   const b64 = base64(s);
-  const out = new Set([
+  const out = [
     s,
     json,
-    json.replace(/[\u007f-\uffff]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0")),
+    json.replace(/[\u007f-\uffff]/g, unicodeEscape),
     b64,
     b64.replace(/=+$/, ""),
     b64.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, ""),
-  ]);
-  for (const u of [uri, strict, form, uri.replace(/%20/g, "+"), strict.replace(/%20/g, "+")]) {
-    out.add(u);
-    out.add(lowerHex(u));
+  ];
+  for (const u of [uri, strict, new URLSearchParams([["", wellFormed]]).toString().slice(1)]) {
+    for (const v of [u, u.replace(/%20/g, "+")]) {
+      out.push(
+        v,
+        v.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+      );
+    }
   }
-  return out;
+  return new Set(out);
 }
 
 /**
@@ -260,7 +269,7 @@ export function clean(text: string): string {
   return text.replace(
     // eslint-disable-next-line no-control-regex -- control characters are what it neutralises
     /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
-    (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"),
+    unicodeEscape,
   );
 }
 
@@ -278,31 +287,41 @@ export function parseText(text: string): unknown {
 export const ERROR_BODY_BYTES = 65_536;
 
 /**
- * Reads at most `limit` bytes of a body as text, then cancels the rest (a 200 MB error page is
- * never held in memory). `more`: the body went on past `limit`.
+ * Reads at most `limit` bytes of a body, then cancels the rest (a 200 MB error page is never
+ * held in memory). `more`: the body went on past `limit`.
  */
+export async function readUpTo(
+  res: Response,
+  limit: number,
+): Promise<{ blob: Blob; more: boolean }> {
+  const reader = res.body?.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let more = false;
+  for (;;) {
+    const r = await reader?.read();
+    if (!r || r.done) break;
+    const { value } = r;
+    const take = Math.min(value.byteLength, limit - size);
+    chunks.push(value.subarray(0, take));
+    size += take;
+    if (take < value.byteLength || size >= limit) {
+      // A peek for one more byte tells a body of exactly `limit` bytes from a longer one.
+      more = take < value.byteLength || !(await reader!.read()).done;
+      void reader!.cancel().catch(() => undefined);
+      break;
+    }
+  }
+  return { blob: new Blob(chunks as BlobPart[]), more };
+}
+
+/** `readUpTo` as text (UTF-8; a character cut at the limit becomes U+FFFD). */
 export async function readText(
   res: Response,
   limit: number,
 ): Promise<{ text: string; more: boolean }> {
-  const reader = res.body?.getReader();
-  if (!reader) return { text: "", more: false };
-  const decoder = new TextDecoder();
-  let text = "";
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return { text: text + decoder.decode(), more: false };
-    const take = Math.min(value.byteLength, limit - size);
-    text += decoder.decode(value.subarray(0, take), { stream: true });
-    size += take;
-    if (take < value.byteLength || size >= limit) {
-      // A peek for one more byte tells a body of exactly `limit` bytes from a longer one.
-      const more = take < value.byteLength || !(await reader.read()).done;
-      void reader.cancel().catch(() => undefined);
-      return { text: text + decoder.decode(), more };
-    }
-  }
+  const { blob, more } = await readUpTo(res, limit);
+  return { text: await blob.text(), more };
 }
 
 /** Strings anywhere in a parsed body, scrubbed (a JSON-escaped secret is plain once parsed). */

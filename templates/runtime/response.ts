@@ -6,6 +6,7 @@ import {
   ResponseTooLargeError,
   clean,
   readText,
+  readUpTo,
   redact,
   scrubHeaders,
 } from "./errors.js";
@@ -22,22 +23,6 @@ export function bodyReader(
   const tooLarge = (name: string): ResponseTooLargeError =>
     new ResponseTooLargeError(`${name}: the answer is larger than maxResponseBytes (${maxBytes})`);
 
-  const readBytes = async (res: Response, limit: number, name: string): Promise<Uint8Array[]> => {
-    const reader = res.body?.getReader();
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for (;;) {
-      const r = await reader?.read();
-      if (!r || r.done) return chunks;
-      size += r.value.byteLength;
-      if (size > limit) {
-        void reader!.cancel().catch(() => undefined);
-        throw tooLarge(name);
-      }
-      chunks.push(r.value);
-    }
-  };
-
   return async (op: Operation, res: Response): Promise<unknown> => {
     const kind = op.response ?? "json";
     const { status, headers } = res;
@@ -47,10 +32,9 @@ export function bodyReader(
     }
     if (kind === "binary" && status !== 204) {
       if (maxBytes === undefined) return res.blob();
-      return new Blob(
-        (await readBytes(res, maxBytes, op.name)) as ConstructorParameters<typeof Blob>[0],
-        { type: headers.get("content-type") ?? "" },
-      );
+      const { blob, more } = await readUpTo(res, maxBytes);
+      if (more) throw tooLarge(op.name);
+      return new Blob([blob], { type: headers.get("content-type") ?? "" });
     }
     let text: string;
     if (maxBytes === undefined) text = await res.text();

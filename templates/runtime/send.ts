@@ -8,13 +8,15 @@ export const MAX_HOPS = 5;
 /**
  * `fetch` that follows redirects within the first URL's origin only (at most MAX_HOPS). 303,
  * and 301/302 after a POST, go on as a GET without body, as fetch would; a streamed body or a
- * raw request with a body is not sent again (its 307/308 is returned as the answer). Returns
+ * raw request with a body is not sent again (its 307/308 is returned as the answer). `strict`
+ * (the token request): only 307/308, which keep the method and body, and at most 3. Returns
  * the first answer that is not followed: a redirect left in it was refused.
  */
 export async function send(
   fetchFn: typeof fetch | undefined,
   first: string | Request,
   init: FetchInit,
+  strict?: boolean,
 ): Promise<Response> {
   let input = first;
   let method = typeof first === "string" ? (init.method ?? "GET") : first.method;
@@ -28,7 +30,8 @@ export async function send(
     const bodyless = get || method === "GET" || method === "HEAD";
     if (
       !next ||
-      hop >= MAX_HOPS ||
+      hop >= (strict ? 3 : MAX_HOPS) ||
+      (strict && s < 307) ||
       next.origin !== new URL(from).origin ||
       (!bodyless && (typeof input !== "string" || init.body instanceof ReadableStream))
     ) {

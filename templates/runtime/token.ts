@@ -20,6 +20,7 @@ import {
   scrubHeaders,
 } from "./errors.js";
 import { abortController, aborted, backoffMs, onAbort, parseRetryAfter } from "./retry.js";
+import { drain, locationOf, send } from "./send.js";
 import { parseScopes } from "./scopes.js";
 import type { Budget } from "./budget.js";
 import type { Logger } from "./types.js";
@@ -206,8 +207,6 @@ function wait(p: Pending, signal: AbortSignal | undefined): Promise<Token> {
 const OP = "oauth2.token";
 /** Largest token response read. */
 const TOKEN_BODY_BYTES = 65_536;
-/** Same-origin 307/308 hops followed; any other redirect is refused. */
-const MAX_HOPS = 3;
 
 async function requestToken(
   o: TokenSourceOptions,
@@ -225,11 +224,13 @@ async function requestToken(
           cause: safeCause(e, secrets),
         });
   try {
-    let url = o.tokenUrl;
     let res: Response;
-    for (let hop = 0; ; hop++) {
-      try {
-        res = await (o.fetch ?? fetch)(url, {
+    try {
+      // Credentials go to the configured origin only: `send` follows same-origin 307/308 alone.
+      res = await send(
+        o.fetch,
+        o.tokenUrl,
+        {
           method: "POST",
           headers: {
             ...o.headers,
@@ -240,34 +241,26 @@ async function requestToken(
           body: "grant_type=client_credentials",
           signal: ctrl.signal,
           dispatcher: o.dispatcher,
-          // Credentials go to the configured origin only: redirects are checked here.
           redirect: "manual",
-        } as RequestInit);
-      } catch (e) {
-        throw broken("", e);
-      }
-      const { status } = res;
-      if (!(res.type === "opaqueredirect" || (status >= 300 && status < 400))) break;
-      void res.body?.cancel().catch(() => undefined);
-      let next: URL | undefined;
-      try {
-        next = new URL(res.headers.get("location") ?? "", url);
-      } catch {
-        // no usable Location: refused below
-      }
-      const sameOrigin = next?.origin === new URL(url).origin;
-      if (sameOrigin && (status === 307 || status === 308) && hop < MAX_HOPS) {
-        url = next!.href;
-        continue;
-      }
+        },
+        true,
+      );
+    } catch (e) {
+      throw broken("", e);
+    }
+    if (res.type === "opaqueredirect" || (res.status >= 300 && res.status < 400)) {
+      drain(res);
+      const next = locationOf(res, o.tokenUrl);
       throw new ApiError({
-        status,
+        status: res.status,
         operation: OP,
         headers: scrubHeaders(res.headers, secrets),
         message:
-          `${OP}: the token endpoint redirected (HTTP ${status}) to ` +
-          `${sameOrigin ? "the same origin without keeping the method" : next ? next.origin : "nowhere usable"}; ` +
-          `credentials are only sent to the configured URL: set baseUrls.token to the final one`,
+          `${OP}: the token endpoint redirected (HTTP ${res.status}) to ` +
+          (next?.origin === new URL(o.tokenUrl).origin
+            ? "the same origin without keeping the method"
+            : (next?.origin ?? "nowhere usable")) +
+          `; credentials are only sent to the configured URL: set baseUrls.token to the final one`,
       });
     }
     const { ok, status } = res;

@@ -69,8 +69,8 @@ export function createTransport(api: ApiDescriptor, o: XdrOptions = {}): Transpo
     if (value === undefined) continue;
     const option = `baseUrls.${clean(key)}`;
     const url = checkBaseUrl(option, value, insecure);
-    const host = new URL(url).host;
-    const m = CISCO_HOST.exec(new URL(url).hostname);
+    const { host, hostname } = new URL(url);
+    const m = CISCO_HOST.exec(hostname);
     const hostRegion = m && (m[1] ?? m[2] ?? "us");
     if (o.region && hostRegion && hostRegion !== o.region) {
       throw new ConfigurationError(
