@@ -68,6 +68,17 @@ export async function bundle() {
           pass: small <= LIMIT,
         },
         {
+          // Where the bytes go (per module, minified): what to look at when the line fails.
+          line: "6 bundle: largest modules of the one-call bundle (information)",
+          measured: results["tree-shakable"].inputs
+            .slice(0, 6)
+            .map(
+              ([p, bytes]) =>
+                `${p.replace(/^.*\/(?:dist|src)\//, "").replace(/\.js$/, "")} ${bytes}`,
+            )
+            .join(", "),
+        },
+        {
           line: "6 bundle: createIrohClient().inspect() (information)",
           measured: `${fmt.kb(full)} (${full} B)`,
           ratio: `${fmt.x(full / floor)} of openapi-fetch`,
