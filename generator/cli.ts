@@ -11,7 +11,8 @@ import { CONFIG_FILE, type ApiConfig, type Config } from "./config.js";
 import { BadInputError } from "./errors.js";
 import { fetchSpec } from "./fetch-spec.js";
 import { DEFAULT_TEMPLATES, generate } from "./generate.js";
-import { diffCommand, explainSpecChange } from "./diff-command.js";
+import { diffCommand } from "./diff-command.js";
+import { specReviewer } from "./release-accept.js";
 
 const out = (line: string) => process.stdout.write(line + "\n");
 const err = (line: string) => process.stderr.write(line + "\n");
@@ -57,7 +58,7 @@ function fetcherFor(
       accept: options.accept,
       offline: options.offline,
       log: err,
-      explain: (current, next) => explainSpecChange(config, api, current, next),
+      review: specReviewer(config, api),
     });
     (result.exitCode === 0 ? out : err)(result.message);
     if (result.exitCode !== 0)

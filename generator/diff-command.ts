@@ -1,5 +1,5 @@
-// `xdr-codegen diff OLD NEW [--json] [--api NAME]`: the SDK-level change report of two specs, and
-// the explanation `fetch-spec` prints for a changed downloaded document.
+// `xdr-codegen diff OLD NEW [--json] [--api NAME]`: the SDK-level change report of two specs
+// (`fetch-spec` explains and rates a changed downloaded document the same way: release-accept.ts).
 //
 // Why no OpenAPI diff library: they compare HTTP documents (paths, operationIds, schemas), while
 // callers see our model: method names after config overrides and x-xdr-name, path, query and body
@@ -10,13 +10,9 @@
 // @pb33f/openapi-changes (a Go binary downloaded by a postinstall script), oasdiff (Go), and
 // Redocly's `diff` (experimental, in openapi-core 2.x; we use 1.x). Mapping any of their
 // HTTP-level findings back onto SDK methods would be most of the work done here anyway.
-import { randomBytes } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { basename, join, relative, resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { loadConfig, parseConfig, type ApiConfig, type Config } from "./config.js";
-import { decodeSurface, readRelease } from "./changelog.js";
 import { diffApi, type ApiDiff } from "./diff.js";
 import { makeReport, reportJson, reportMarkdown } from "./diff-report.js";
 import { buildSurface, type ApiSurface } from "./diff-surface.js";
@@ -108,49 +104,4 @@ export async function diffSpecFiles(
 
 async function surfaceOf(file: string, api: ApiConfig): Promise<ApiSurface> {
   return buildSurface(await loadSpec(file), api);
-}
-
-/**
- * The report `fetch-spec` appends to a changed document's summary. The previous surface is the
- * release state's snapshot (what the published SDK was generated from) or else the current file.
- * Never throws: an explanation that fails must not hide the change itself.
- */
-export async function explainSpecChange(
-  config: Config,
-  api: ApiConfig,
-  currentFile: string,
-  next: Buffer,
-): Promise<string | undefined> {
-  const dir = await mkdtemp(join(tmpdir(), "xdr-codegen-diff-"));
-  try {
-    // fetch-spec takes JSON only, but an explanation need not: YAML loads too.
-    const ext = /^\s*\{/.test(next.subarray(0, 64).toString("utf8")) ? "json" : "yaml";
-    const nextFile = join(dir, `${api.name}-${randomBytes(4).toString("hex")}.${ext}`);
-    await writeFile(nextFile, next);
-    const after = await surfaceOf(nextFile, api).catch((error: unknown) => {
-      // The temporary file's name would mean nothing to the reader.
-      if (!(error instanceof BadInputError)) throw error;
-      const where = error.place.pointer ? ` (${error.place.pointer})` : "";
-      throw new Error(`the fetched document${where}: ${error.reason}`);
-    });
-    const state = await readRelease(config).catch(() => undefined);
-    const snapshot =
-      state && Object.hasOwn(state.apis, api.name) ? state.apis[api.name] : undefined;
-    let before: ApiSurface;
-    let from: string;
-    if (snapshot) {
-      before = decodeSurface(snapshot.surface);
-      from = `the SDK as released (${state!.version})`;
-    } else {
-      before = await surfaceOf(currentFile, api);
-      from = relative(process.cwd(), currentFile) || currentFile;
-    }
-    const report = makeReport(from, "the fetched document", [diffApi(api.name, before, after)]);
-    // Blank lines around it: it sits between fetch-spec's plain-text lines.
-    return `\n${reportMarkdown(report).trimEnd()}\n`;
-  } catch (error) {
-    return `(no SDK-level report: ${error instanceof Error ? error.message : String(error)})`;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 }

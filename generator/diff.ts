@@ -37,7 +37,9 @@ export type ChangeKind =
   | "type-changed"
   | "enum-added"
   | "enum-removed"
-  | "response-changed";
+  | "response-changed"
+  /** A downloaded spec changed while its previous document was not at hand to compare with. */
+  | "unrated";
 
 export interface Change {
   api: string;

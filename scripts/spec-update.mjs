@@ -3,7 +3,8 @@
 //
 //   fetch   xdr-codegen fetch-spec API        for every API of the config that is downloaded
 //   diff    (printed by fetch-spec: the SDK-level report, breaking or not, and the bump)
-//   accept  xdr-codegen fetch-spec API --accept
+//   accept  xdr-codegen fetch-spec API --accept   rates the change against the locked document
+//           and records the bump and the changes in the committed release state (pending)
 //   regen   xdr-codegen generate              bumps the version, appends to CHANGELOG.md
 //   test    npm test (or --test-cmd)
 //
@@ -51,7 +52,8 @@ try {
 if (args.help) {
   const header = readFileSync(fileURLToPath(import.meta.url), "utf8")
     .split("\n")
-    .slice(1, 26);
+    .slice(1)
+    .filter((l, i, all) => all.slice(0, i + 1).every((x) => x.startsWith("//")));
   console.log(header.map((l) => l.replace(/^\/\/ ?/, "")).join("\n"));
   process.exit(0);
 }
@@ -114,8 +116,8 @@ if (build.status !== 0) fail("building the generator failed");
 
 report.push("## Spec update", "");
 
-// Without the committed release state there is no released surface to compare with and no
-// version to bump from: generate would only record a baseline. Say so rather than pretend.
+// Without the committed release state there is no version to bump from nor, for a hand-written
+// spec, a released surface to compare with: generate would only record a baseline. Say so.
 const releaseFile = resolve(args.config).replace(/\.config\.json$/, ".release.json");
 if (releaseFile === resolve(args.config) || !existsSync(releaseFile)) {
   const shown = releaseFile.endsWith(".release.json")

@@ -12,6 +12,7 @@ import {
   serializeLock,
   verifySpecAgainstLock,
   type FetchSpecOptions,
+  type SpecChange,
   type SpecLock,
 } from "../generator/fetch-spec.js";
 
@@ -588,6 +589,108 @@ describe("fetchSpec: lock comparison", () => {
     // Accepted: the next run is unchanged.
     const again = await fetchSpec(options({ mirrors: [m] }));
     expect(again).toMatchObject({ exitCode: 0, status: "unchanged" });
+  });
+});
+
+describe("fetchSpec: review (the SDK-level report and the rating at --accept)", () => {
+  /** A review hook that remembers what it saw and when its record ran. */
+  function reviewer(record: () => Promise<string | undefined> = async () => "recorded: major") {
+    const seen: { change?: SpecChange; recordedWithLock?: string } = {};
+    const review = async (change: SpecChange) => {
+      seen.change = change;
+      return {
+        report: "SDK REPORT",
+        record: async () => {
+          seen.recordedWithLock = await readText(lockFile);
+          return record();
+        },
+      };
+    };
+    return { seen, review };
+  }
+
+  it("without --accept: the report is shown, nothing is recorded", async () => {
+    const v1 = await fixture("spec-v1.json");
+    await writeLock(lockFor(v1, await closedPortUrl()));
+    await writeOut(v1);
+    const m = await mirror("spec-v2.json");
+    const { seen, review } = reviewer();
+
+    const result = await fetchSpec(options({ mirrors: [m], review }));
+
+    expect(result.exitCode).toBe(1);
+    expect(result.message).toContain("SDK REPORT");
+    expect(seen.change!.previous).toEqual({ bytes: v1, label: outFile });
+    expect(seen.change!.before.sha256).toBe(sha256(v1));
+    expect(seen.change!.after.sha256).toBe(sha256(await fixture("spec-v2.json")));
+    expect(seen.recordedWithLock).toBeUndefined();
+  });
+
+  it("--accept records after the new lock is written, and says what it recorded", async () => {
+    const v1 = await fixture("spec-v1.json");
+    await writeLock(lockFor(v1, await closedPortUrl()));
+    await writeOut(v1);
+    const m = await mirror("spec-v2.json");
+    const { seen, review } = reviewer();
+
+    const result = await fetchSpec(options({ mirrors: [m], review, accept: true }));
+
+    expect(result).toMatchObject({ exitCode: 0, status: "updated" });
+    expect(JSON.parse(seen.recordedWithLock!).sha256).toBe(sha256(await fixture("spec-v2.json")));
+    expect(result.message.split("\n").slice(-2)).toEqual([
+      `Accepted: updated ${lockFile} and ${outFile}.`,
+      "recorded: major",
+    ]);
+  });
+
+  it("a fresh clone (no downloaded copy): the locked document is found among the mirrors", async () => {
+    const v1 = await fixture("spec-v1.json");
+    await writeLock(lockFor(v1, await closedPortUrl()));
+    const old = await mirror("spec-v1.json", "old.json");
+    const next = await mirror("spec-v2.json", "new.json");
+    const { seen, review } = reviewer();
+
+    const result = await fetchSpec(
+      options({ mirrors: [old], from: path.join(dir, next), review, accept: true }),
+    );
+
+    expect(result).toMatchObject({ exitCode: 0, status: "updated" });
+    expect(seen.change!.previous).toEqual({ bytes: v1, label: `mirror: ${old}` });
+    expect(result.diff).toMatchObject({
+      operationsCompared: true,
+      operationsRemoved: ["DELETE /widgets/{id}"],
+      note: `operations are compared with the locked document from mirror: ${old}`,
+    });
+  });
+
+  it("no copy of the locked document anywhere: the hook is told so (previous undefined)", async () => {
+    const v1 = await fixture("spec-v1.json");
+    await writeLock(lockFor(v1, await closedPortUrl()));
+    await writeOut(Buffer.from("{}")); // not the locked document
+    const m = await mirror("spec-v2.json");
+    const { seen, review } = reviewer();
+
+    await fetchSpec(options({ mirrors: [m], review }));
+
+    expect(seen.change!.previous).toBeUndefined();
+  });
+
+  it("a record that fails: exit 2, saying the lock was updated and the change is unrated", async () => {
+    const v1 = await fixture("spec-v1.json");
+    await writeLock(lockFor(v1, await closedPortUrl()));
+    await writeOut(v1);
+    const m = await mirror("spec-v2.json");
+    const { review } = reviewer(async () => {
+      throw new Error("disk full");
+    });
+
+    const result = await fetchSpec(options({ mirrors: [m], review, accept: true }));
+
+    expect(result.exitCode).toBe(2);
+    expect(result.message).toMatch(
+      /but the change could not be recorded for the release \(disk full\); generate will treat it as unrated\.$/,
+    );
+    expect(await readFile(outFile)).toEqual(await fixture("spec-v2.json"));
   });
 });
 

@@ -4,6 +4,7 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import yaml from "js-yaml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   changelogFiles,
@@ -13,6 +14,9 @@ import {
   updateRelease,
 } from "../../generator/changelog.js";
 import { parseConfig, type Config } from "../../generator/config.js";
+import { diffSpecFiles } from "../../generator/diff-command.js";
+import { analyzeSpec, serializeLock } from "../../generator/fetch-lock.js";
+import { recordAccepted } from "../../generator/release-accept.js";
 import { fixtureWorkspace, ROOT, type Workspace } from "./workspace.js";
 
 const FIXTURES = join(ROOT, "test/fixtures/diff");
@@ -226,4 +230,200 @@ describe("generate and check with a release state (CLI)", () => {
     expect(again.stdout).not.toMatch(/^release/m);
     expect(JSON.parse(ws.read("xdr-codegen.release.json")).version).toBe("2.0.0");
   }, 300_000); // several generator runs, on a machine shared with other work
+});
+
+describe("release state of a downloaded spec (rated at fetch-spec --accept)", () => {
+  // things.json is "downloaded": under things.lock.json, its changes rated at acceptance.
+  let fetched: Config;
+  const lockSpec = (fixture: string) => {
+    const bytes = Buffer.from(
+      JSON.stringify(yaml.load(readFileSync(join(FIXTURES, fixture), "utf8")), null, 2),
+    );
+    writeFileSync(join(dir, "things.json"), bytes);
+    const { summary } = analyzeSpec(bytes);
+    writeFileSync(
+      join(dir, "things.lock.json"),
+      serializeLock({
+        url: "https://example.com/t.json",
+        ...summary,
+        fetchedAt: "2026-11-30",
+        fetchedFrom: "test",
+      }),
+    );
+    return summary.sha256;
+  };
+  const withConfig = (extra: Record<string, unknown> = {}) =>
+    parseConfig(
+      {
+        package: { name: "things-sdk", version: "1.0.0" },
+        apis: {
+          pets: { spec: "pets.yaml" },
+          things: {
+            spec: "things.json",
+            fetch: { lock: "things.lock.json", mirrors: [] },
+            ...extra,
+          },
+        },
+      },
+      "sdk.config.json",
+      dir,
+    );
+  /** What fetch-spec --accept does after writing the new document and its lock. */
+  const accept = async (fixture: string) => {
+    const before = join(dir, "before.json");
+    copyFileSync(join(dir, "things.json"), before);
+    const sha = lockSpec(fixture);
+    const api = fetched.apis.find((a) => a.name === "things")!;
+    return recordAccepted(
+      fetched,
+      api,
+      await diffSpecFiles(before, join(dir, "things.json"), api),
+      sha,
+    );
+  };
+  const state = () => JSON.parse(readFileSync(stateFile(), "utf8"));
+
+  beforeEach(async () => {
+    copyFileSync(join(FIXTURES, "scopes/old.yaml"), join(dir, "pets.yaml"));
+    lockSpec("methods/old.yaml");
+    fetched = withConfig();
+    writeFileSync(stateFile(), JSON.stringify({ version: "1.0.0" }));
+    await updateRelease({ config: fetched, log, now: NOW }); // the committed baseline
+  });
+
+  it("keeps no surface of it: the lock's sha256 and a hash of our config only", () => {
+    const text = readFileSync(stateFile(), "utf8");
+    expect(Object.keys(state().apis.things)).toEqual(["lock", "config"]);
+    expect(state().apis.things.lock).toBe(
+      JSON.parse(readFileSync(join(dir, "things.lock.json"), "utf8")).sha256,
+    );
+    // Nothing of the document: no route, operationId or method name.
+    for (const name of ["/things", "listThings", "deleteThing", "reports.make", "Fixture"]) {
+      expect(text).not.toContain(name);
+    }
+    // The hand-written API keeps its snapshot, as before.
+    expect(Object.keys(state().apis.pets)).toEqual(["inputs", "surface"]);
+  });
+
+  it("an accepted change with a removed method waits as a major bump; generate releases it", async () => {
+    expect(await accept("methods/new.yaml")).toBe(
+      "Rated major: recorded in " +
+        join(dir, "sdk.release.json").replace(process.cwd() + "/", "") +
+        "; the next generate bumps the version and adds it to CHANGELOG.md.",
+    );
+    expect(state().pending).toHaveLength(1);
+    expect(state().pending[0].bump).toBe("major");
+    expect(await releaseProblems(fetched)).toEqual([
+      expect.stringMatching(/holds a change accepted by fetch-spec and not released yet/),
+    ]);
+    expect(await changelogFiles(fetched)).toEqual([]); // nothing released yet
+
+    const entry = await updateRelease({ config: fetched, log, now: NOW });
+    expect(entry).toMatchObject({ version: "2.0.0", bump: "major" });
+    expect(state().pending).toBeUndefined();
+    expect(await releaseProblems(fetched)).toEqual([]);
+    const [file] = await changelogFiles(fetched);
+    expect(file!.content).toContain("## 2.0.0 (2026-11-30)\n\n### things (spec 1.0.0 → 1.1.0)");
+    expect(file!.content).toContain("- `things.delete`: removed (`DELETE /things/{id}`)");
+    // Released once: the next generate changes nothing.
+    const released = readFileSync(stateFile(), "utf8");
+    expect(await updateRelease({ config: fetched, log, now: NOW })).toBeUndefined();
+    expect(readFileSync(stateFile(), "utf8")).toBe(released);
+  });
+
+  it("an accepted change that leaves the SDK surface alone records the lock and no bump", async () => {
+    const text = readFileSync(join(dir, "things.json"), "utf8");
+    const before = join(dir, "before.json");
+    writeFileSync(before, text);
+    writeFileSync(
+      join(dir, "things.json"),
+      text.replace('"title": "Fixture"', '"title": "Things"'),
+    );
+    const { summary } = analyzeSpec(readFileSync(join(dir, "things.json")));
+    const api = fetched.apis.find((a) => a.name === "things")!;
+    const diff = await diffSpecFiles(before, join(dir, "things.json"), api);
+    expect(await recordAccepted(fetched, api, diff, summary.sha256)).toMatch(/no version bump/);
+    expect(state().apis.things.lock).toBe(summary.sha256);
+    expect(state().pending).toBeUndefined();
+  });
+
+  it("a lock that moved without being rated is released as breaking, to be safe", async () => {
+    lockSpec("methods/new.yaml"); // e.g. the lock edited by hand
+    expect(await releaseProblems(fetched)).toEqual([
+      expect.stringMatching(
+        /does not know the current things lock or config \(accept a new document/,
+      ),
+    ]);
+    const entry = await updateRelease({ config: fetched, log, now: NOW });
+    expect(entry).toMatchObject({ version: "2.0.0", bump: "major" });
+    expect(entry!.apis[0]!.changes[0]).toMatchObject({ kind: "unrated", breaking: true });
+    expect(entry!.apis[0]!.changes[0]!.message).toMatch(
+      /^new document \(lock sha256 \w{12} → \w{12}\) not rated by `fetch-spec --accept`; the previous SDK surface could not be compared/,
+    );
+  });
+
+  it("its config: a rate limit changes nothing for callers; a name override does", async () => {
+    fetched = withConfig({ rateLimits: { "GET /things": { requests: 1, perMs: 1000 } } });
+    expect(await releaseProblems(fetched)).toEqual([]);
+    expect(await updateRelease({ config: fetched, log, now: NOW })).toBeUndefined();
+    fetched = withConfig({ names: { "GET /things": "things.all" } });
+    const entry = await updateRelease({ config: fetched, log, now: NOW });
+    expect(entry).toMatchObject({ version: "2.0.0", bump: "major" });
+    expect(entry!.apis[0]!.changes[0]!.message).toMatch(/^its config changed what the SDK offers/);
+  });
+
+  it("a snapshot left by an older state is compared one last time, then replaced", async () => {
+    // Built as the previous release of xdr-codegen did: a snapshot for every API.
+    const old = state();
+    const { encodeSurface } = await import("../../generator/release-state.js");
+    const { buildSurface } = await import("../../generator/diff-surface.js");
+    const { loadSpec } = await import("../../generator/load.js");
+    const api = fetched.apis.find((a) => a.name === "things")!;
+    old.apis.things = {
+      inputs: "old",
+      surface: encodeSurface(buildSurface(await loadSpec(join(dir, "things.json")), api)),
+    };
+    writeFileSync(stateFile(), JSON.stringify(old));
+    lockSpec("methods/new.yaml");
+    const entry = await updateRelease({ config: fetched, log, now: NOW });
+    expect(entry).toMatchObject({ version: "2.0.0", bump: "major" });
+    expect(entry!.apis[0]!.changes.map((c) => c.kind)).toContain("method-removed");
+    expect(Object.keys(state().apis.things)).toEqual(["lock", "config"]);
+  });
+});
+
+describe("the committed xdr-codegen.release.json", () => {
+  const committed = JSON.parse(readFileSync(join(ROOT, "xdr-codegen.release.json"), "utf8"));
+  const lock = JSON.parse(readFileSync(join(ROOT, "specs/automation.lock.json"), "utf8"));
+
+  it("keeps of Automation only the committed lock's sha256 and a hash of our config", () => {
+    expect(committed.apis.automation).toEqual({
+      lock: lock.sha256,
+      config: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    expect(Object.keys(committed.apis).sort()).toEqual([
+      "automation",
+      "conure",
+      "ctia",
+      "globalIntel",
+      "iroh",
+    ]);
+    for (const name of ["iroh", "ctia", "globalIntel", "conure"]) {
+      expect(Object.keys(committed.apis[name])).toEqual(["inputs", "surface"]);
+    }
+  });
+
+  const MIRROR = join(ROOT, "../shared/specs/automation/cisco-xdr-automation-openapi.json");
+  it.skipIf(!existsSync(MIRROR))("holds no route, operationId or title of Cisco's document", () => {
+    const text = readFileSync(join(ROOT, "xdr-codegen.release.json"), "utf8");
+    const doc = JSON.parse(readFileSync(MIRROR, "utf8"));
+    const names = new Set<string>([doc.info.title]);
+    for (const [path, item] of Object.entries(
+      doc.paths as Record<string, Record<string, { operationId?: string }>>,
+    )) {
+      names.add(path);
+      for (const op of Object.values(item)) if (op?.operationId) names.add(op.operationId);
+    }
+    expect([...names].filter((n) => text.includes(`"${n}"`) || text.includes(n + " "))).toEqual([]);
+  });
 });

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../generator/config.js";
-import { apiConfigFor, diffSpecFiles, explainSpecChange } from "../../generator/diff-command.js";
+import { apiConfigFor, diffSpecFiles } from "../../generator/diff-command.js";
 import { apiSection, makeReport, reportJson, reportMarkdown } from "../../generator/diff-report.js";
 import type { ApiSurface, MethodSurface } from "../../generator/diff-surface.js";
 import {
@@ -16,6 +16,7 @@ import {
   type ChangeKind,
   type Impact,
 } from "../../generator/diff.js";
+import { specReviewer } from "../../generator/release-accept.js";
 import { CLI, ROOT } from "./workspace.js";
 
 const FIXTURES = join(ROOT, "test/fixtures/diff");
@@ -289,29 +290,43 @@ describe("report", () => {
   });
 });
 
-describe("fetch-spec's explanation", () => {
+describe("fetch-spec's review (release-accept.ts)", () => {
   const config = parseConfig(
     { apis: { things: { spec: join(FIXTURES, "scopes/old.yaml") } } },
     "none.config.json",
     FIXTURES,
   );
   const api = config.apis[0]!;
-
-  it("compares the fetched bytes with the current file when there is no release state", async () => {
-    const next = readFileSync(join(FIXTURES, "scopes/new.yaml"));
-    const text = await explainSpecChange(config, api, join(FIXTURES, "scopes/old.yaml"), next);
-    expect(text).toMatch(/^\n## SDK changes: .*scopes\/old\.yaml → the fetched document\n/);
-    expect(text).toContain("- `things.list`: scopes `read` → `read`, `write`");
+  const review = specReviewer(config, api);
+  const summary = { sha256: "a".repeat(64), size: 1, openapi: "3.1.0", title: "", operations: 1 };
+  const change = (previous: Buffer | undefined, next: Buffer) => ({
+    previous: previous && { bytes: previous, label: join(FIXTURES, "scopes/old.yaml") },
+    next,
+    before: { ...summary, version: "1.0.0" },
+    after: { ...summary, sha256: "b".repeat(64), version: "1.1.0" },
   });
 
-  it("never throws: a document it cannot read becomes a note", async () => {
-    const broken = await explainSpecChange(config, api, "old.yaml", Buffer.from("{}"));
-    expect(broken).toBe(
+  it("compares the fetched bytes with the locked document", async () => {
+    const old = readFileSync(join(FIXTURES, "scopes/old.yaml"));
+    const next = readFileSync(join(FIXTURES, "scopes/new.yaml"));
+    const { report } = await review(change(old, next));
+    expect(report).toMatch(/^\n## SDK changes: .*scopes\/old\.yaml → the fetched document\n/);
+    expect(report).toContain("- `things.list`: scopes `read` → `read`, `write`");
+  });
+
+  it("never throws: a document it cannot read, or no locked copy, becomes a note", async () => {
+    const old = readFileSync(join(FIXTURES, "scopes/old.yaml"));
+    const broken = await review(change(old, Buffer.from("{}")));
+    expect(broken.report).toBe(
       "(no SDK-level report: the fetched document: not an OpenAPI document: the top-level `openapi` field is missing)",
     );
     const next = readFileSync(join(FIXTURES, "scopes/new.yaml"));
-    const noCurrent = await explainSpecChange(config, api, "missing.yaml", next);
-    expect(noCurrent).toBe("(no SDK-level report: missing.yaml: file not found)");
+    const none = await review(change(undefined, next));
+    expect(none.report).toBe(
+      "(no SDK-level report: no copy of the locked document was found to compare with; accepted, the change is rated breaking)",
+    );
+    // No release state for this config: accepting records nothing.
+    expect(await none.record!()).toBeUndefined();
   });
 });
 
