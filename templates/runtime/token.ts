@@ -277,13 +277,14 @@ async function requestToken(
     more ||= text.length > TOKEN_BODY_BYTES;
     // Scrub error bodies only: a success body is the token itself.
     const body = ok ? parseText(text) : excerpt(text, more, TOKEN_BODY_BYTES, secrets);
-    const fail = (message?: string): AuthenticationError =>
+    /** `why`: what the token endpoint did wrong; none: it refused the client (its body tells). */
+    const fail = (why?: string): AuthenticationError =>
       new AuthenticationError({
         status,
         operation: OP,
-        body: message ? undefined : body,
+        body: why ? undefined : body,
         headers,
-        message,
+        message: why && `${OP}: the token endpoint ${why}`,
       });
     if (!ok) {
       // A refused client is an authentication failure; 408, 429 and 5xx keep their own
@@ -294,22 +295,18 @@ async function requestToken(
       }
       throw fail();
     }
-    if (more)
-      throw fail(`${OP}: the token endpoint's answer is larger than ${TOKEN_BODY_BYTES} bytes`);
+    if (more) throw fail(`answered with more than ${TOKEN_BODY_BYTES} bytes`);
     const b = (body ?? {}) as Record<string, unknown>;
     const value = b.access_token;
     if (typeof value !== "string" || !value) {
-      throw fail(`${OP}: the token endpoint answered without an access_token`);
+      throw fail("answered without an access_token");
     }
     if (!/^[\x21-\x7e]+$/.test(value)) {
-      throw fail(
-        `${OP}: the token endpoint issued an access_token that is not a valid header value`,
-      );
+      throw fail("issued an access_token that is not a valid header value");
     }
     if (b.token_type != null && String(b.token_type).toLowerCase() !== "bearer") {
       throw fail(
-        `${OP}: the token endpoint issued a "${redact(String(b.token_type), [value])}" token; ` +
-          `only bearer is supported`,
+        `issued a "${redact(String(b.token_type), [value])}" token; only bearer is supported`,
       );
     }
     const seconds = Number(b.expires_in);
