@@ -63,8 +63,11 @@ export function eventsOf(inv: Investigation, time: string) {
     type: "sighting",
     confidence: "High",
     count: 1,
-    severity: "High",
+    severity: i === 0 ? "High" : "Medium",
     source: "Cisco Secure Endpoint",
+    // The first event is the one that raised the incident (S1's `original`, `notable`).
+    original: i === 0,
+    notable: i === 0,
     observed_time: { start_time: time, end_time: null },
     data: { columns: [{ name: "value", type: "observable" }], rows: [[o.value]], row_count: 1 },
     compacted_entities: [],
@@ -137,23 +140,24 @@ function viewRoutes(store: ConureStore): Route[] {
     return { incident, inv, all: views(store, inv, incident) };
   };
   const incidentViews: [string, (x: ReturnType<typeof withIncident>) => unknown][] = [
-    ...VIEW_NAMES.filter((v) => v !== "status").map(
+    // Events and status have incident-specific routes (conure-more.ts, below).
+    ...VIEW_NAMES.filter((v) => v !== "status" && v !== "events").map(
       (v): [string, (x: ReturnType<typeof withIncident>) => unknown] => [
         v,
         (x) => x.all.get(v)?.(),
       ],
     ),
     ["mitre", (x) => mitreOf(x.incident)],
-    ["primary-investigation", (x) => ({ id: x.inv.id, title: x.inv.title })],
-    ["errors", () => []],
     [
-      "export",
+      "primary-investigation",
       (x) => ({
-        incident_id: x.incident.id,
-        short_id: x.incident.short_id,
-        incident_summary: { data: summaryOf(store, x.inv, x.incident) },
+        id: x.inv.id,
+        short_description: x.inv.title,
+        description: x.inv.description,
+        source: x.inv.source,
       }),
     ],
+    ["errors", () => []],
     [
       "linked-casebooks",
       (x) =>
@@ -176,7 +180,45 @@ function viewRoutes(store: ConureStore): Route[] {
       method: "GET",
       pattern: `${p}/status`,
       scope: READ,
-      handler: (ctx) => json(200, withIncident(ctx).all.get("status")?.()),
+      handler: (ctx) => {
+        const x = withIncident(ctx);
+        const counts = x.all.get("status")?.() as Record<string, unknown>;
+        const { investigation_id: _, ...rest } = counts;
+        return json(200, { ...rest, incident_id: x.incident.id, short_id: x.incident.short_id });
+      },
+    },
+    {
+      method: "GET",
+      pattern: `${p}/export`,
+      scope: READ,
+      handler: (ctx) => {
+        const x = withIncident(ctx);
+        const url = (s: string) => `/v2/incident/${x.incident.id}/${s}`;
+        // Keyed by query text: a Map, so that `__proto__` and the like are simply unknown.
+        const sections = new Map<string, () => { endpoint_url: string; data: unknown }>([
+          [
+            "incident_summary",
+            () => ({ endpoint_url: url("summary"), data: x.all.get("summary")?.() }),
+          ],
+          ["incident_graph", () => ({ endpoint_url: url("graph"), data: x.all.get("graph")?.() })],
+          ["incident_errors", () => ({ endpoint_url: url("errors"), data: [] })],
+          ["incident_worklog", () => ({ endpoint_url: url("worklog"), data: [] })],
+          [
+            "incident_events",
+            () => ({ endpoint_url: url("events"), data: x.all.get("events")?.() }),
+          ],
+        ]);
+        const asked = ctx.query.getAll("fields");
+        const bad = asked.filter((f) => !sections.has(f));
+        if (bad.length) return conureError(400, { fields: bad });
+        const names = asked.length ? asked : [...sections.keys()];
+        const out: Record<string, unknown> = {
+          incident_id: x.incident.id,
+          short_id: x.incident.short_id ?? null,
+        };
+        for (const n of names) out[n] = sections.get(n)!();
+        return json(200, out);
+      },
     },
     ...reportRoutes(store, p),
   ];

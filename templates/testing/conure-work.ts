@@ -16,6 +16,7 @@ import {
   validObservables,
 } from "./conure.js";
 import { eventsOf, type Observable, READ, VIEW_NAMES, views } from "./conure-views.js";
+import { conureMoreRoutes } from "./conure-more.js";
 
 const PERIODS = new Set(["last_hour", "last_24_hours", "last_7_days", "last_30_days"]);
 for (const p of ["last_60_days", "last_90_days"]) PERIODS.add(p);
@@ -352,5 +353,6 @@ export function conureWorkRoutes(store: ConureStore): Route[] {
     ...casebookRoutes(store),
     ...metricRoutes(store),
     ...v3Routes(store),
+    ...conureMoreRoutes(store),
   ];
 }

@@ -46,6 +46,8 @@ export class ConureStore {
   /** The primary investigation of each incident. */
   readonly primary = new Map<string, string>();
   readonly reportEdits = new Map<string, string | null>();
+  /** Storyboard feedback received (v3), newest last. */
+  readonly feedback: Record<string, unknown>[] = [];
   /** When false, searches answer without `X-Next`/`X-Total-Hits` (S1 declares no headers). */
   pagingHeaders = true;
 
@@ -59,6 +61,7 @@ export class ConureStore {
     this.links.clear();
     this.primary.clear();
     this.reportEdits.clear();
+    this.feedback.length = 0;
     this.pagingHeaders = true;
   }
 

@@ -40,6 +40,7 @@ const action = {
 } as const;
 
 const views = ["entities", "errors", "events", "export", "graph", "indicators"] as const;
+// events and export also take S1's query (@3796000, @4826000): exercised below too.
 const moreViews = [
   "linkedCasebooks",
   "linkedIncidents",
@@ -124,6 +125,26 @@ const calls: readonly Call<ConureClient>[] = [
         tactics: ["TA0011"],
       }),
   ],
+  [
+    "incidents",
+    "eventsBySightings",
+    (c) =>
+      c.incidents.eventsBySightings({
+        ...inc,
+        sightings: ["0a38949f-d192-4d30-91ae-e593c1f57c14"],
+        severity: ["High", "Critical"],
+        order: "severity",
+        limit: 20,
+      }),
+  ],
+  ["incidents", "eventFilters", (c) => c.incidents.eventFilters(inc)],
+  ["incidents", "recommend", (c) => c.incidents.recommend(inc)],
+  ["incidents", "importFromCtia", (c) => c.incidents.importFromCtia(inc)],
+  [
+    "sightings",
+    "findings",
+    (c) => c.sightings.findings({ sighting_id: "0a38949f-d192-4d30-91ae-e593c1f57c14" }),
+  ],
   ["incidents", "report.get", (c) => c.incidents.report.get({ ...inc, timezone: "UTC" })],
   [
     "incidents",
@@ -139,6 +160,26 @@ const calls: readonly Call<ConureClient>[] = [
     "incidents",
     "report.regenerateSection",
     (c) => c.incidents.report.regenerateSection({ ...inc, section_id: "events" }),
+  ],
+  [
+    "incidents",
+    "events",
+    (c) =>
+      c.incidents.events({
+        ...inc,
+        limit: 10,
+        offset: 10,
+        sort: "desc",
+        order: "time",
+        important_only: true,
+        source: ["Cisco Secure Endpoint"],
+        search_text: "beacon",
+      }),
+  ],
+  [
+    "incidents",
+    "export",
+    (c) => c.incidents.export({ ...inc, fields: ["incident_summary", "incident_events"] }),
   ],
   ...[...views, ...moreViews, ...lastViews].map((v): Call<ConureClient> => [
     "incidents",
@@ -190,6 +231,11 @@ const calls: readonly Call<ConureClient>[] = [
 
   ["casebooks", "create", (c) => c.casebooks.create({ title: "Contract", observables: [ip] })],
   ["casebooks", "search", (c) => c.casebooks.search({ query: "phishing", search_fields: "title" })],
+  [
+    "casebooks",
+    "listByExternalId",
+    (c) => c.casebooks.listByExternalId({ external_id: "ext-1", limit: 10, fields: ["id"] }),
+  ],
   ["casebooks", "get", (c) => c.casebooks.get(cb)],
   ["casebooks", "replace", (c) => c.casebooks.replace({ ...cb, title: "Renamed" })],
   ["casebooks", "update", (c) => c.casebooks.update({ ...cb, description: "More" })],
@@ -225,6 +271,44 @@ const calls: readonly Call<ConureClient>[] = [
   ["v3", "incidents.filters", (c) => c.v3.incidents.filters()],
   ["v3", "incidents.graph", (c) => c.v3.incidents.graph({ ...inc, important_only: true })],
   ["v3", "incidents.entity", (c) => c.v3.incidents.entity({ ...inc, entity_id: "e-1" })],
+  [
+    "v3",
+    "incidents.search",
+    (c) =>
+      c.v3.incidents.search({
+        limit: 25,
+        offset: 0,
+        sort_by: [{ field: "created_at", direction: "desc" }],
+        filters: {
+          status: { include: ["Open"], exclude: ["Closed"] },
+          tactics: { include: ["TA01*"] },
+          score: { min: 10, max: 1000 },
+          created_at: { start_date: T0 },
+          short_id: "INC-123",
+        },
+        fields: ["id", "status", "scores"],
+        search_text: "beacon",
+      }),
+  ],
+  [
+    "v3",
+    "incidents.events",
+    (c) => c.v3.incidents.events({ ...inc, type: ["Investigated"], notable: true, offset: 5 }),
+  ],
+  ["v3", "incidents.storyboard", (c) => c.v3.incidents.storyboard(inc)],
+  [
+    "v3",
+    "incidents.storyboardFeedback",
+    (c) =>
+      c.v3.incidents.storyboardFeedback({
+        ...inc,
+        type: "general",
+        report_metadata: { langsmith_trace_id: "trace-1", xdr_chain_id: "chain-1" },
+        feedback_metadata: null,
+        text: "Helpful",
+      }),
+  ],
+  ["v3", "incidents.getGraph", (c) => c.v3.incidents.getGraph({ ...inc, important_only: true })],
   [
     "v3",
     "investigations.getGraph",
