@@ -14,6 +14,7 @@ import {
   tsString,
 } from "./escape.js";
 import { BadInputError } from "./errors.js";
+import { exampleCall, memberPaths } from "./examples.js";
 import type { ApiModel, GroupModel, OperationModel } from "./model.js";
 import type { SchemeDoc } from "./security.js";
 import { apiNames, type NamesView, type OperationTypes } from "./named-types.js";
@@ -283,7 +284,12 @@ function memberKey(name: string): string {
   return name === "new" || !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? tsString(name) : name;
 }
 
-function operationView(api: ApiModel, op: OperationModel, types: OperationTypes): OperationView {
+function operationView(
+  api: ApiModel,
+  op: OperationModel,
+  types: OperationTypes,
+  members: readonly string[],
+): OperationView {
   const target = `paths[${tsString(op.path)}][${tsString(op.method.toLowerCase())}]`;
   const argsType = types.params ?? "void";
   const typeAnnotation = `TypedOperation<${argsType}${op.argsOptional ? " | void" : ""}, ${types.response}>`;
@@ -322,10 +328,13 @@ function operationView(api: ApiModel, op: OperationModel, types: OperationTypes)
     op.deprecated ? "deprecated" : "",
     op.nameNote ? mdInline(op.nameNote) : "",
   ].filter(Boolean);
+  const waitable = api.workflowRun?.start === op;
   const tags = [`\`${route}\`${scopeNote}`];
   if (op.nameNote) tags.push(op.nameNote);
   if (op.deprecated) tags.push("@deprecated");
-  const waitable = api.workflowRun?.start === op;
+  const receiver = api.generic ? "client" : `xdr.${api.name}`;
+  const example = exampleCall(api, op, receiver, members, { paged: !!op.paging, waitable });
+  tags.push(`@example\n${example}`);
   return {
     name: op.name,
     constName: op.constName,
@@ -384,8 +393,12 @@ export function apiView(api: ApiModel, sdk?: string, versionHeader?: string): Ap
   const stem = typeStem(api.name);
   const fixed = ["components", "operations", "paths", `create${stem}Client`, `${stem}Client`];
   const names = apiNames(api, stem, [...fixed, `${api.name.toUpperCase()}_API`]);
+  const members = memberPaths(api.root);
   const views = new Map(
-    api.operations.map((op) => [op, operationView(api, op, names.byOperation.get(op)!)]),
+    api.operations.map((op) => [
+      op,
+      operationView(api, op, names.byOperation.get(op)!, members.get(op) ?? [op.methodName]),
+    ]),
   );
   const version = versionHeader ? { header: versionHeader, value: api.version } : undefined;
   const descriptor: Record<string, unknown> = api.generic
