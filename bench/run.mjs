@@ -19,6 +19,7 @@ import { generation, scale } from "./generation.mjs";
 import { CLI, ROOT, printTable, remove, runNode } from "./lib.mjs";
 import { calls, tokens } from "./runtime.mjs";
 import { typecheck } from "./typecheck.mjs";
+import { typecheckScale } from "./typecheck-scale.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -79,6 +80,7 @@ if (want(7)) {
   await section("line 7 type-check", () => typecheck({ runs: runs + 2, floorTypes }));
 }
 if (want(8)) await section("line 8 rate budget", () => budget());
+if (want(9)) await section("line 9 type-check at scale", () => typecheckScale({ runs }));
 if (genDir) remove(genDir);
 
 console.log();

@@ -10,12 +10,10 @@ import { fileURLToPath } from "node:url";
 import { jsDoc, tsLiteral, tsString } from "./escape.js";
 import type { ApiModel, OperationModel } from "./model.js";
 import { resolveRef } from "./ref.js";
+import { paramsTypeExpr, responseTypeExpr } from "./type-exprs.js";
 import { operationTypeNames, schemaTypeNames, valuesConstName } from "./naming.js";
 
 type Json = Record<string, unknown>;
-
-/** `TypedOperation<…>` helper of each argument style. */
-const ARGS_HELPER = { flat: "FlatArgs", body: "BodyArg", split: "SplitArgs" } as const;
 
 export interface OperationTypes {
   /** Absent for an operation that takes no argument. */
@@ -64,24 +62,23 @@ export function apiNames(
   );
   const byOperation = new Map<OperationModel, OperationTypes>();
   const operations: NamesView["operations"] = [];
-  const helpers = new Set<string>(["Success"]);
+  const helpers = new Set<string>();
   api.operations.forEach((op, i) => {
     const names = chosen[i]!;
-    const target = `paths[${tsString(op.path)}][${tsString(op.method.toLowerCase())}]`;
     const route = `\`${op.method} ${op.path}\``;
     const method = api.generic ? op.name : `${api.name}.${op.name}`;
     if (op.args !== "none") {
-      helpers.add(ARGS_HELPER[op.args]);
       operations.push({
         doc: jsDoc([`The argument of \`${method}\` (${route}).`]),
         name: names.params,
-        type: `${ARGS_HELPER[op.args]}<${target}>`,
+        // Indexed access types, not `FlatArgs<…>`: see type-exprs.ts (type-check cost).
+        type: paramsTypeExpr(api, op),
       });
     }
     operations.push({
       doc: jsDoc([`What \`${method}\` resolves to (${route}).`]),
       name: names.response,
-      type: `Success<${target}>`,
+      type: responseTypeExpr(api, op),
     });
     byOperation.set(op, {
       ...(op.args !== "none" ? { params: names.params } : {}),

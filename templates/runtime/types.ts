@@ -137,11 +137,16 @@ type ResponseBody<R> = R extends { content: infer C }
     : C[keyof C]
   : undefined;
 
-/** Union of the bodies of the operation's 2xx responses (JSON preferred). */
+/**
+ * Union of the bodies of the operation's 2xx responses (JSON preferred); `unknown` when none is
+ * declared (openapi-typescript writes `responses: never` for an operation without responses).
+ */
 export type Success<O> = O extends { responses: infer R }
-  ? [keyof R & SuccessStatus] extends [never]
+  ? [R] extends [never]
     ? unknown
-    : { [K in keyof R & SuccessStatus]: ResponseBody<R[K]> }[keyof R & SuccessStatus]
+    : [keyof R & SuccessStatus] extends [never]
+      ? unknown
+      : { [K in keyof R & SuccessStatus]: ResponseBody<R[K]> }[keyof R & SuccessStatus]
   : unknown;
 
 export type FlatArgs<O> = PathParams<O> & QueryParams<O> & HeaderParams<O> & BodyFields<O>;
