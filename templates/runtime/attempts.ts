@@ -11,11 +11,9 @@ import {
   TimeoutError,
   XdrError,
   apiError,
-  readBody,
-  reason,
-  safeCause,
-  scrubHeaders,
 } from "./errors.js";
+import { readBody } from "./bodies.js";
+import { reason, safeCause, scrubHeaders } from "./redact.js";
 import type { Auth } from "./auth.js";
 import type { BudgetCall } from "./budget.js";
 import type { Run } from "./internals.js";

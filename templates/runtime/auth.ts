@@ -3,7 +3,8 @@
 // region's token URL; standalone: the spec's), HTTP basic, or an API key in a header, query or
 // cookie. Also what must never be shown (the secrets every error and log line is scrubbed of),
 // and the scope check of a token against the operation before anything is sent.
-import { ConfigurationError, MissingScopeError, UsageError, base64 } from "./errors.js";
+import { ConfigurationError, MissingScopeError, UsageError } from "./errors.js";
+import { base64 } from "./redact.js";
 import type { Built } from "./internals.js";
 import { CANNOT_CARRY, checkBaseUrl, isHeaderValue } from "./options.js";
 import { missingScopes } from "./scopes.js";

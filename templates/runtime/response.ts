@@ -1,15 +1,9 @@
 // Reading an answer: a success body in the operation's encoding (bounded by
 // `maxResponseBytes`), the error of a redirect that was not followed, and the report of a server
 // that runs another version of its API than the SDK was generated from.
-import {
-  ApiError,
-  ResponseTooLargeError,
-  clean,
-  readText,
-  readUpTo,
-  redact,
-  scrubHeaders,
-} from "./errors.js";
+import { ApiError, ResponseTooLargeError } from "./errors.js";
+import { readText, readUpTo } from "./bodies.js";
+import { clean, redact, scrubHeaders } from "./redact.js";
 import { MAX_HOPS, drain, locationOf } from "./send.js";
 import type { ApiDescriptor, Operation, XdrOptions } from "./types.js";
 

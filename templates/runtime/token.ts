@@ -9,16 +9,9 @@ import {
   ConnectionError,
   TimeoutError,
   apiError,
-  base64,
-  parseText,
-  readText,
-  reason,
-  EXCERPT_MARGIN,
-  excerpt,
-  redact,
-  safeCause,
-  scrubHeaders,
 } from "./errors.js";
+import { parseText, readText, EXCERPT_MARGIN, excerpt } from "./bodies.js";
+import { base64, reason, redact, safeCause, scrubHeaders } from "./redact.js";
 import { abortController, aborted, backoffMs, onAbort, parseRetryAfter } from "./retry.js";
 import { drain, locationOf, send } from "./send.js";
 import { parseScopes } from "./scopes.js";

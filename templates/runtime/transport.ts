@@ -8,7 +8,8 @@
 // Their settings are closure variables, which also keeps the minified bundle small.
 import { type Auth, auth } from "./auth.js";
 import { requestLoop } from "./attempts.js";
-import { ConfigurationError, clean } from "./errors.js";
+import { ConfigurationError } from "./errors.js";
+import { clean } from "./redact.js";
 import { internals } from "./internals.js";
 import { checkBaseUrl, checkHeaders, isCount } from "./options.js";
 import { apiPromise } from "./promise.js";

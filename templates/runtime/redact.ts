@@ -1,0 +1,138 @@
+// Scrubbing: every secret the transport knows is removed from text in each form it may come
+// back in (see `redact`), and control characters of server text are shown as escapes so that it
+// cannot forge log lines. Used for messages, kept bodies, headers and causes alike.
+
+/** Secrets shorter than this are only removed where they stand as a whole word (see `redact`). */
+const SHORT = 8;
+const WORD = /[A-Za-z0-9]/;
+/** Base64 of the UTF-8 bytes (btoa alone takes Latin-1 only): HTTP Basic, and a secret's forms. */
+export const base64 = (s: string): string =>
+  btoa(String.fromCharCode(...new TextEncoder().encode(s)));
+
+/** A character as a JSON `\uXXXX` escape. */
+const unicodeEscape = (c: string): string => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0");
+
+/**
+ * The forms a secret may come back in: as is, JSON-escaped (ASCII-only too), URL-encoded three
+ * ways (encodeURIComponent, strict RFC 3986, form encoding with `+`) in either hex case, and
+ * base64 (with `Basic `, which is also how `id:secret` is sent; base64url too).
+ */
+function forms(s: string): Set<string> {
+  const json = JSON.stringify(s).slice(1, -1);
+  // Lone surrogates only (encodeURIComponent throws on them); a pair stays the character it is.
+  const wellFormed = s.replace(
+    /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    "\uFFFD",
+  );
+  const uri = encodeURIComponent(wellFormed);
+  const strict = uri.replace(/[!'()*~]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+  const b64 = base64(s);
+  const out = [
+    s,
+    json,
+    json.replace(/[\u007f-\uffff]/g, unicodeEscape),
+    b64,
+    b64.replace(/=+$/, ""),
+    b64.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, ""),
+  ];
+  for (const u of [uri, strict, new URLSearchParams([["", wellFormed]]).toString().slice(1)]) {
+    for (const v of [u, u.replace(/%20/g, "+")]) {
+      out.push(
+        v,
+        v.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+      );
+    }
+  }
+  return new Set(out);
+}
+
+/**
+ * Removes every occurrence of the given secrets, in each of their encodings, from a text. A
+ * secret shorter than 8 characters is removed only where it stands as a whole word, so that a
+ * one-letter secret cannot mangle the rest of a message.
+ */
+export function redact(text: string, secrets: Iterable<string | undefined>): string {
+  for (const s of secrets) {
+    if (!s) continue;
+    for (const f of forms(s)) {
+      if (!f || !text.includes(f)) continue;
+      if (f.length >= SHORT) {
+        text = text.split(f).join("[redacted]");
+        continue;
+      }
+      let out = "";
+      let from = 0;
+      for (let i = text.indexOf(f); i >= 0; i = text.indexOf(f, i + 1)) {
+        const before = text[i - 1];
+        const after = text[i + f.length];
+        if (i < from || (before && WORD.test(before)) || (after && WORD.test(after))) continue;
+        out += text.slice(from, i) + "[redacted]";
+        from = i + f.length;
+      }
+      text = out + text.slice(from);
+    }
+  }
+  return text;
+}
+
+/**
+ * Control characters (ANSI escapes, CR/LF, NUL, C1) of server text shown as escapes, so that a
+ * message cannot rewrite a terminal or forge a log line.
+ */
+export function clean(text: string): string {
+  return text.replace(
+    // eslint-disable-next-line no-control-regex -- control characters are what it neutralises
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+    unicodeEscape,
+  );
+}
+
+/** Strings anywhere in a parsed body, scrubbed (a JSON-escaped secret is plain once parsed). */
+export function redactDeep(value: unknown, secrets: Iterable<string | undefined>): unknown {
+  if (typeof value === "string") return redact(value, secrets);
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets));
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      // defineProperty: a key "__proto__" stays a key, never the prototype.
+      Object.defineProperty(out, redact(k, secrets), {
+        value: redactDeep(v, secrets),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return out;
+  }
+  return value;
+}
+
+/** Response headers with every secret scrubbed from their values. */
+export function scrubHeaders(h: Headers, secrets: Iterable<string | undefined>): Headers {
+  const out = new Headers();
+  h.forEach((v, k) => out.append(k, redact(v, secrets)));
+  return out;
+}
+
+/**
+ * A `fetch` failure made safe to keep as a `cause`: undici's messages can quote a header value
+ * (a token) verbatim. Keeps the name, the scrubbed message and the error code.
+ */
+export function safeCause(e: unknown, secrets: Iterable<string | undefined>): Error {
+  const err = e as { name?: unknown; message?: unknown; code?: unknown; cause?: unknown };
+  const inner = err?.cause as { code?: unknown; message?: unknown } | undefined;
+  const copy = new Error(clean(redact(String(err?.message ?? e), secrets)));
+  copy.name = String(err?.name ?? "Error");
+  copy.stack = copy.name + ": " + copy.message;
+  const code = err?.code ?? inner?.code;
+  if (code !== undefined) Object.assign(copy, { code: clean(redact(String(code), secrets)) });
+  return copy;
+}
+
+/** The useful part of a `fetch` failure (`ECONNREFUSED`…), scrubbed and on one line. */
+export function reason(e: unknown, secrets: Iterable<string | undefined>): string {
+  const cause = (e as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
+  return clean(
+    redact(String(cause?.code ?? cause?.message ?? (e as Error)?.message ?? e), secrets),
+  );
+}
