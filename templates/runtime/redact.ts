@@ -20,9 +20,9 @@ const unicodeEscape = (c: string): string => "\\u" + c.charCodeAt(0).toString(16
 function forms(s: string): Set<string> {
   const json = JSON.stringify(s).slice(1, -1);
   // Lone surrogates only (encodeURIComponent throws on them); a pair stays the character it is.
-  const wellFormed = s.replace(
-    /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
-    "\uFFFD",
+  // (A pair matches first and is kept; no lookbehind, which older Safari cannot parse.)
+  const wellFormed = s.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]|[\uD800-\uDFFF]/g, (c) =>
+    c.length > 1 ? c : "\uFFFD",
   );
   const uri = encodeURIComponent(wellFormed);
   const strict = uri.replace(/[!'()*~]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());

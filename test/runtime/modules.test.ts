@@ -51,4 +51,9 @@ describe("redaction of astral characters", () => {
     const secret = "sécret-😀-value";
     expect(redact(`x=${encodeURIComponent(secret)} y`, [secret])).toBe("x=[redacted] y");
   });
+
+  it("still takes a secret with a lone surrogate (raw form removed, no URIError)", () => {
+    const secret = "abc\uD800defghij";
+    expect(redact(`x ${secret} y`, [secret])).toBe("x [redacted] y");
+  });
 });
