@@ -15,8 +15,10 @@ const MAX_TEXT = 120;
 
 const isObject = (v: unknown): v is Json => !!v && typeof v === "object" && !Array.isArray(v);
 
-/** Text values by parameter or property name, for names that say what they hold. */
-const BY_NAME: readonly [RegExp, unknown][] = [
+type NameTable = readonly [RegExp, unknown][];
+
+/** XDR values by parameter or property name, for names that say what they hold. */
+const XDR_BY_NAME: NameTable = [
   [/^content$|^text$/, "1.2.3.4 internetbadguys.com"],
   [/observable_value|^value$/, "internetbadguys.com"],
   [/observable_type|^type$/, "domain"],
@@ -33,15 +35,22 @@ const BY_NAME: readonly [RegExp, unknown][] = [
   [/description|comment|note/, "Blocked after triage"],
   [/status/, "Open"],
   [/schema_version/, "1.3.10"],
+  [/source/, "xdr-sdk"],
+];
+
+/** Values any API's names suggest (a standalone client gets only these). */
+const COMMON_BY_NAME: NameTable = [
   [
     /(^|_)(time|date|opened|closed|created|modified|updated)$|_at$|^(from|to|since|until)$/,
     "2026-11-30T09:00:00.000Z",
   ],
   [/(^|_)id$|^id$/, "8d148239-8fda-4fe8-973e-3f181396101f"],
-  [/source/, "xdr-sdk"],
   [/email/, "analyst@example.com"],
   [/url|uri|link/, "https://example.com/report"],
+  [/^(title|name)$/, "Example"],
 ];
+
+const XDR_NAMES: NameTable = [...XDR_BY_NAME, ...COMMON_BY_NAME];
 
 const BY_FORMAT: Record<string, unknown> = {
   uuid: "8d148239-8fda-4fe8-973e-3f181396101f",
@@ -106,17 +115,23 @@ function specValue(s: Json): unknown {
   return undefined;
 }
 
-function byName(lower: string): unknown {
-  for (const [pattern, value] of BY_NAME) if (pattern.test(lower)) return value;
+function byName(names: NameTable, lower: string): unknown {
+  for (const [pattern, value] of names) if (pattern.test(lower)) return value;
   return undefined;
 }
 
-function sample(doc: Json, schema: unknown, name: string, depth: number): unknown {
+function sample(
+  doc: Json,
+  names: NameTable,
+  schema: unknown,
+  name: string,
+  depth: number,
+): unknown {
   const s = flatten(doc, schema) ?? {};
   const lower = name.toLowerCase();
   // An enum that holds the value the name suggests (`observable_type` → "domain") shows that
   // one rather than its first value (`acudid`).
-  const suggested = byName(lower);
+  const suggested = byName(names, lower);
   if (Array.isArray(s.enum) && suggested !== undefined && s.enum.includes(suggested)) {
     return suggested;
   }
@@ -125,10 +140,12 @@ function sample(doc: Json, schema: unknown, name: string, depth: number): unknow
   const type = typeOf(s);
   if (type === "array") {
     if (depth >= MAX_DEPTH) return [];
-    const item = sample(doc, s.items, name.replace(/s$/, ""), depth + 1);
+    const item = sample(doc, names, s.items, name.replace(/s$/, ""), depth + 1);
     return item === undefined ? [] : [item];
   }
-  if (type === "object") return depth >= MAX_DEPTH ? {} : objectSample(doc, s, depth + 1, true);
+  if (type === "object") {
+    return depth >= MAX_DEPTH ? {} : objectSample(doc, names, s, depth + 1, true);
+  }
   if (type === "integer" || type === "number") {
     if (/limit|size|count|max/.test(lower)) return 20;
     if (typeof s.minimum === "number") return s.minimum;
@@ -142,15 +159,22 @@ function sample(doc: Json, schema: unknown, name: string, depth: number): unknow
   return undefined;
 }
 
-function objectSample(doc: Json, s: Json, depth: number, requiredOnly: boolean): Json {
+function objectSample(
+  doc: Json,
+  names: NameTable,
+  s: Json,
+  depth: number,
+  requiredOnly: boolean,
+): Json {
   const out: Json = Object.create(null);
   const properties = isObject(s.properties) ? s.properties : {};
   const required = new Set(Array.isArray(s.required) ? s.required.map(String) : []);
-  if (isObservable(doc, properties)) return { type: "domain", value: "internetbadguys.com" };
-  let names = Object.keys(properties).filter((n) => required.has(n));
-  if (names.length === 0 && !requiredOnly) names = Object.keys(properties).slice(0, 2);
-  for (const n of required.size ? names : names.slice(0, MAX_FIELDS)) {
-    const v = sample(doc, properties[n], n, depth);
+  if (names === XDR_NAMES && isObservable(doc, properties))
+    return { type: "domain", value: "internetbadguys.com" };
+  let shown = Object.keys(properties).filter((n) => required.has(n));
+  if (shown.length === 0 && !requiredOnly) shown = Object.keys(properties).slice(0, 2);
+  for (const n of required.size ? shown : shown.slice(0, MAX_FIELDS)) {
+    const v = sample(doc, names, properties[n], n, depth);
     if (v !== undefined) out[n] = v;
   }
   return out;
@@ -208,9 +232,14 @@ function parametersOf(doc: Json, op: OperationModel): ParamDoc[] {
 const TELLING = /^(limit|query|status|severity|q|search)$/;
 
 /** The argument object (or body) of one call, or undefined when the method takes none. */
-export function exampleArgs(api: Pick<ApiModel, "document">, op: OperationModel): unknown {
+export function exampleArgs(
+  api: Pick<ApiModel, "document" | "generic">,
+  op: OperationModel,
+): unknown {
   if (op.args === "none") return undefined;
   const doc = api.document as unknown as Json;
+  // A standalone client's spec is no XDR API: no observables or incident ids in its examples.
+  const names = api.generic ? COMMON_BY_NAME : XDR_NAMES;
   const params = parametersOf(doc, op).filter((p) => p.in !== "cookie");
   const bodySchema = requestBodySchema(doc, op);
   const body =
@@ -219,7 +248,9 @@ export function exampleArgs(api: Pick<ApiModel, "document">, op: OperationModel)
       : (() => {
           const s = flatten(doc, bodySchema) ?? {};
           const type = typeOf(s);
-          return type === "object" ? objectSample(doc, s, 1, true) : sample(doc, s, "body", 1);
+          return type === "object"
+            ? objectSample(doc, names, s, 1, true)
+            : sample(doc, names, s, "body", 1);
         })();
   if (op.args === "body") return body ?? {};
   const args: Json = Object.create(null);
@@ -231,7 +262,7 @@ export function exampleArgs(api: Pick<ApiModel, "document">, op: OperationModel)
     const value =
       p.example !== undefined && JSON.stringify(p.example).length <= MAX_TEXT
         ? p.example
-        : sample(doc, p.schema, p.name, 1);
+        : sample(doc, names, p.schema, p.name, 1);
     if (value !== undefined) args[p.name] = value;
   }
   if (op.args === "split") {
@@ -287,7 +318,7 @@ function accessor(receiver: string, members: readonly string[]): string {
  * the client interface declares them (`["enrich", "deliberate"]`).
  */
 export function exampleCall(
-  api: Pick<ApiModel, "document">,
+  api: Pick<ApiModel, "document" | "generic">,
   op: OperationModel,
   receiver: string,
   members: readonly string[],

@@ -232,6 +232,45 @@ describe("exampleArgs", () => {
     expect(exampleArgs(api(paths, schemas), operation)).toEqual(want);
   });
 
+  it("a standalone client's examples carry no XDR values (observables, incident ids)", () => {
+    const paths = {
+      "/pets/{incident_id}": {
+        post: {
+          parameters: [
+            { name: "incident_id", in: "path", required: true, schema: { type: "string" } },
+          ],
+          requestBody: {
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  required: ["name", "thing"],
+                  properties: {
+                    name: { type: "string" },
+                    thing: {
+                      type: "object",
+                      properties: { type: { type: "string" }, value: { type: "string" } },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    };
+    const standalone = { ...api(paths), generic: {} } as unknown as Parameters<
+      typeof exampleArgs
+    >[0];
+    expect(
+      exampleArgs(standalone, op({ path: "/pets/{incident_id}", method: "POST", body: "json" })),
+    ).toEqual({
+      incident_id: "8d148239-8fda-4fe8-973e-3f181396101f",
+      name: "Example",
+      thing: {},
+    });
+  });
+
   it("no arguments for an operation that takes none", () => {
     expect(exampleArgs(api({}), op({ path: "/", method: "GET", args: "none" }))).toBeUndefined();
   });

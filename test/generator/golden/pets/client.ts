@@ -53,6 +53,9 @@ export interface PetsClient {
      * Health
      *
      * `GET /v1/health` — no token
+     *
+     * @example
+     * const result = await xdr.pets.health.list();
      */
     list(options?: RequestOptions): ApiPromise<HealthListResponse>;
   };
@@ -61,36 +64,56 @@ export interface PetsClient {
      * Add many pets at once
      *
      * `POST /v1/pets/batch` — no token
+     *
+     * @example
+     * const result = await xdr.pets.pets.batch([{ name: "Phishing campaign against finance" }]);
      */
     batch(args: PetsBatchParams, options?: RequestOptions): ApiPromise<PetsBatchResponse>;
     /**
      * Add a pet
      *
      * `POST /v1/pets` — no token
+     *
+     * @example
+     * const result = await xdr.pets.pets.create({ name: "Phishing campaign against finance" });
      */
     create(args: PetsCreateParams, options?: RequestOptions): ApiPromise<PetsCreateResponse>;
     /**
      * Remove a pet
      *
      * `DELETE /v1/pets/{petId}` — no token
+     *
+     * @example
+     * const result = await xdr.pets.pets.delete({ petId: "example" });
      */
     delete(args: PetsDeleteParams, options?: RequestOptions): ApiPromise<PetsDeleteResponse>;
     /**
      * Get a pet
      *
      * `GET /v1/pets/{petId}` — no token
+     *
+     * @example
+     * const result = await xdr.pets.pets.get({ petId: "example" });
      */
     get(args: PetsGetParams, options?: RequestOptions): ApiPromise<PetsGetResponse>;
     /**
      * List pets
      *
      * `GET /v1/pets` — no token
+     *
+     * @example
+     * for await (const item of xdr.pets.pets.list({ limit: 20 })) {
+     *   console.log(item);
+     * }
      */
     list(args?: PetsListParams, options?: RequestOptions): PagePromise<PageItem<PetsListResponse>>;
     /**
      * Replace the tags of a pet
      *
      * `PUT /v1/pets/{petId}/tags` — no token
+     *
+     * @example
+     * const result = await xdr.pets.pets.putTags({ petId: "example", body: ["example"] });
      */
     putTags(args: PetsPutTagsParams, options?: RequestOptions): ApiPromise<PetsPutTagsResponse>;
   };
