@@ -1,6 +1,7 @@
 // Simulated Conure v2/v3, fourth part: the routes of Cisco's swagger read last (events with their
-// query and filters, recommendations, import, sighting findings, casebooks by external id, the
-// v3 search, events, storyboard and incident graph). Shapes follow specs/conure.yaml.
+// query and filters, recommendations, import, sighting findings, casebooks by external id,
+// investigations from snapshots and their errors, the v3 search, events, storyboard and incident
+// graph). Shapes follow specs/conure.yaml.
 
 import { isoTime, isRecord, json, ReplyError } from "./http.js";
 import type { Ctx, Reply, Route } from "./http.js";
@@ -333,7 +334,58 @@ function v3MoreRoutes(store: ConureStore): Route[] {
   ];
 }
 
+/** Investigations from a snapshot or from another investigation, and their errors. */
+function snapshotRoutes(store: ConureStore): Route[] {
+  const p = `${CONURE_PREFIX}/v2/investigation`;
+  const RUN = "investigation";
+  return [
+    {
+      method: "POST",
+      pattern: `${p}/snapshot`,
+      scope: RUN,
+      handler: (ctx) => {
+        const b = body(ctx);
+        // S1 @1606100: an object of strings, four of them required.
+        const missing = ["short_description", "source", "actions", "timestamp"].filter(
+          (k) => typeof b[k] !== "string",
+        );
+        const notString = Object.keys(b).filter((k) => typeof b[k] !== "string");
+        if (missing.length || notString.length)
+          return conureError(400, { missing, not_a_string: notString });
+        const inv = store.createInvestigation({
+          title: b.short_description,
+          description: b.description,
+          source: b.source,
+        });
+        return json(200, { investigation_id: inv.id });
+      },
+    },
+    {
+      // A GET that creates (S1 @1611500): a new investigation with the same observables.
+      method: "GET",
+      pattern: `${p}/:id/snapshot`,
+      scope: RUN,
+      handler: (ctx) => {
+        const from = store.investigation(ctx.params.id as string);
+        const copy = store.createInvestigation({ ...from, observables: [...from.observables] });
+        return json(200, { investigation_id: copy.id });
+      },
+    },
+    {
+      method: "GET",
+      pattern: `${p}/:id/errors`,
+      scope: READ,
+      handler: (ctx) => (store.investigation(ctx.params.id as string), json(200, [])),
+    },
+  ];
+}
+
 /** The routes read last in Cisco's swagger. */
 export function conureMoreRoutes(store: ConureStore): Route[] {
-  return [...eventRoutes(store), ...incidentMoreRoutes(store), ...v3MoreRoutes(store)];
+  return [
+    ...eventRoutes(store),
+    ...incidentMoreRoutes(store),
+    ...snapshotRoutes(store),
+    ...v3MoreRoutes(store),
+  ];
 }

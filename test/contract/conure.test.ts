@@ -205,6 +205,23 @@ const calls: readonly Call<ConureClient>[] = [
   ],
   [
     "investigations",
+    "createFromSnapshot",
+    (c) =>
+      c.investigations.createFromSnapshot({
+        short_description: "Snapshot",
+        source: "contract",
+        actions: "[]",
+        timestamp: T0,
+      }),
+  ],
+  [
+    "investigations",
+    "createFromInvestigation",
+    (c) => c.investigations.createFromInvestigation(inv),
+  ],
+  ["investigations", "errors", (c) => c.investigations.errors(inv)],
+  [
+    "investigations",
     "addBundle",
     (c) => c.investigations.addBundle({ ...inv, bundle: { type: "bundle" } }),
   ],

@@ -1,6 +1,7 @@
 // Conure, end to end, for the routes of Cisco's swagger read last (S1 offsets in
 // test/fidelity/conure.test.ts): the event query and its filters, events by sighting,
-// recommendations, import, sighting findings, casebooks by external id, the v3 search, events,
+// recommendations, import, sighting findings, casebooks by external id, investigations from
+// snapshots and their errors, the v3 search, events,
 // storyboard (and feedback) and incident graph, plus the S1 shapes of status, primary
 // investigation and export. `createXdr().conure` against the simulator's Conure.
 import { describe, expect, it } from "vitest";
@@ -126,6 +127,34 @@ describe("one incident: S1's shapes and the routes read last", () => {
     await c.casebooks.create({ title: "Other", external_ids: ["ext-7"] });
     const page = await c.casebooks.listByExternalId({ external_id: "ext-42", limit: 5 });
     expect(page.items.map((b) => b.id)).toEqual([tagged.id]);
+  });
+});
+
+describe("investigations from a snapshot or another investigation", () => {
+  it("POST snapshot needs S1's four keys; GET {id}/snapshot copies; errors is a list", async () => {
+    const c = conure();
+    const { investigation_id } = await c.investigations.createFromSnapshot({
+      short_description: "Seen on the proxy",
+      source: "e2e",
+      actions: "[]",
+      timestamp: "2026-05-01T10:00:00.000Z",
+    });
+    const overview = await c.investigations.overview({ investigation_id });
+    expect(overview.title).toBe("Seen on the proxy");
+    await c.investigations.addObservables({
+      investigation_id,
+      observables: [{ type: "ip", value: "203.0.113.9" }],
+    });
+    const copy = await c.investigations.createFromInvestigation({ investigation_id });
+    expect(copy.investigation_id).not.toBe(investigation_id);
+    const copied = await c.investigations.overview({ investigation_id: copy.investigation_id });
+    expect(copied.investigated_observables).toEqual([{ type: "ip", value: "203.0.113.9" }]);
+    await expect(c.investigations.errors({ investigation_id })).resolves.toEqual([]);
+
+    const error = await t.caught(
+      c.investigations.createFromSnapshot({ short_description: "x" } as never),
+    );
+    expect((error as ApiError).status).toBe(400);
   });
 });
 
