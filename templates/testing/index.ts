@@ -217,10 +217,10 @@ const API_PATHS: Readonly<Record<SimulatedApi | "token", string>> = {
 function spec(options: FaultTarget | undefined): { count: number; path?: string } {
   const times = options?.times ?? 1;
   if (!(times > 0)) throw new RangeError(`xdr-sdk/testing: times must be > 0, got ${times}`);
-  const path = options?.path ?? (options?.api ? API_PATHS[options.api] : undefined);
-  if (options?.api !== undefined && !(options.api in API_PATHS)) {
+  if (options?.api !== undefined && !Object.hasOwn(API_PATHS, options.api)) {
     throw new RangeError(`xdr-sdk/testing: unknown api "${String(options.api)}"`);
   }
+  const path = options?.path ?? (options?.api ? API_PATHS[options.api] : undefined);
   return path === undefined ? { count: times } : { count: times, path };
 }
 

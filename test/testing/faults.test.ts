@@ -66,6 +66,18 @@ describe("startSimulator", () => {
     });
   });
 
+  it("env(): createXdr() without arguments reaches it", async () => {
+    const vars = sim.env();
+    Object.assign(process.env, vars);
+    try {
+      sim.seed.judgements(1);
+      const page = await createXdr().ctia.judgements.search({ query: "*", limit: 5 });
+      expect(page.items).toHaveLength(1);
+    } finally {
+      for (const name of Object.keys(vars)) delete process.env[name];
+    }
+  });
+
   it("serves seeded data to every API", async () => {
     sim.seed.judgements([{ observable: { type: "ip", value: "198.51.100.7" }, disposition: 2 }]);
     sim.seed.judgements(4);
@@ -162,6 +174,8 @@ describe("faults, through a real client", () => {
     expect((e as ServerError).status).toBe(500);
     expect(searchStatuses()).toEqual([500, 500, 500]);
     expect(() => sim.faults.serverError({ status: 404 })).toThrow(RangeError);
+    expect(() => sim.faults.reset({ api: "toString" as never })).toThrow(RangeError);
+    expect(() => sim.faults.reset({ times: 0 })).toThrow(RangeError);
   });
 
   it("token expiry: one refresh, then the call succeeds", async () => {
