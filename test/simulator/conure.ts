@@ -1,2 +1,0 @@
-// Moved to templates/testing/conure.ts (the simulator ships as `xdr-sdk/testing`): edit it there.
-export * from "../../templates/testing/conure.js";
