@@ -17,6 +17,7 @@ import { BadInputError } from "./errors.js";
 import { exampleCall, memberPaths } from "./examples.js";
 import type { ApiModel, GroupModel, OperationModel } from "./model.js";
 import type { SchemeDoc } from "./security.js";
+import { projectsFields } from "./type-exprs.js";
 import { apiNames, type NamesView, type OperationTypes } from "./named-types.js";
 import { typeStem } from "./naming.js";
 
@@ -206,6 +207,8 @@ interface OperationView {
   /** `RequestOptions`, plus a typed `query` where the argument is the body itself. */
   optionsType: string;
   paginated: boolean;
+  /** Takes `fields` that project the result: generic in the list (`Fielded<…, F>`). */
+  fields: boolean;
   waitable: boolean;
   /** Markdown cells. */
   mdName: string;
@@ -241,6 +244,8 @@ export interface ApiView {
   operations: OperationView[];
   root: GroupView;
   anyPaginated: boolean;
+  /** Some method takes a projecting `fields` (type-exprs.ts `projectsFields`). */
+  anyFields: boolean;
   anyQueryOptions: boolean;
   workflowRun?: { start: string; getInstance: string; getInstanceResponse: string };
   regions: { region: string; mdUrl: string }[];
@@ -348,6 +353,7 @@ function operationView(
     ]),
     typeAnnotation,
     ...(types.params ? { paramsType: types.params } : {}),
+    fields: projectsFields(api, op),
     responseType: types.response,
     literal: tsLiteral(descriptor),
     hasArgs: op.args !== "none",
@@ -420,6 +426,7 @@ export function apiView(api: ApiModel, sdk?: string, versionHeader?: string): Ap
     operations: [...views.values()],
     root: groupView(api.root, views),
     anyPaginated: api.operations.some((o) => o.paging),
+    anyFields: api.operations.some((o) => projectsFields(api, o)),
     anyQueryOptions: api.operations.some((o) => o.args === "body" && o.queryParams.length > 0),
     workflowRun: api.workflowRun && {
       start: api.workflowRun.start.constName,

@@ -100,3 +100,46 @@ export function responseTypeExpr(api: ApiModel, op: OperationModel): string {
   });
   return [...new Set(bodies)].join(" | ");
 }
+
+/** Property names of an object schema (through `$ref` and `allOf`), else undefined. */
+function propertyNames(doc: Json, schemaRaw: unknown, depth = 0): string[] | undefined {
+  const schema = objectAt(doc, schemaRaw);
+  if (!schema || depth > 8) return undefined;
+  const own = Object.keys(objectAt(doc, schema.properties) ?? {});
+  const parts = Array.isArray(schema.allOf)
+    ? schema.allOf.map((s) => propertyNames(doc, s, depth + 1) ?? [])
+    : [];
+  const names = [...own, ...parts.flat()];
+  return names.length ? names : undefined;
+}
+
+/**
+ * Whether the operation takes a `fields` query parameter that projects its result (CTIA's
+ * searches and lists, Conure's incident search): an array of strings whose enum, if any, names
+ * properties of the entity returned (a `fields` that picks export sections does not qualify),
+ * and a JSON success body that is that entity or a list of it. The client then types the result
+ * as `Fielded<…, F>` of the literal list given (templates/runtime/types.ts).
+ */
+export function projectsFields(api: ApiModel, op: OperationModel): boolean {
+  if (!op.queryParams.includes("fields")) return false;
+  const doc = api.document as Json;
+  const item = objectAt(doc, (doc.paths as Json)[op.path]) ?? {};
+  const operation = operationObject(api, op);
+  const params = [item.parameters, operation.parameters]
+    .flatMap((list) => (Array.isArray(list) ? list : []))
+    .map((p) => objectAt(doc, p))
+    .filter((p): p is Json => p?.in === "query" && p.name === "fields");
+  const param = params[params.length - 1];
+  const schema = objectAt(doc, param?.schema);
+  const items = objectAt(doc, schema?.items);
+  if (schema?.type !== "array" || items?.type !== "string") return false;
+  const responses = objectAt(doc, operation.responses) ?? {};
+  const ok = Object.keys(responses).find((code) => SUCCESS_CODES.has(code));
+  const content = ok ? objectAt(doc, objectAt(doc, responses[ok])?.content) : undefined;
+  const body = objectAt(doc, objectAt(doc, content?.["application/json"])?.schema);
+  const entity = body?.type === "array" ? body.items : body;
+  const names = propertyNames(doc, entity);
+  if (!names) return false;
+  const values = Array.isArray(items.enum) ? items.enum : [];
+  return values.every((v) => typeof v === "string" && names.includes(v.split(".")[0]!));
+}

@@ -156,6 +156,43 @@ export type SplitArgs<O> = PathParams<O> &
   (undefined extends RequestBody<O> ? { body?: RequestBody<O> } : { body: RequestBody<O> });
 export type BodyArg<O> = RequestBody<O>;
 
+// ---- Projections: `fields` asks for some fields of each entity -------------------------------
+
+/**
+ * The names a `fields` argument may list: the spec's enum, or `string` (CTIA takes dotted paths
+ * such as `observable.value`).
+ */
+export type FieldList<P> = P extends { fields?: readonly (infer K)[] | null }
+  ? readonly K[]
+  : readonly string[];
+
+/** The argument of a method that takes `fields`: the requested list is kept as its literal type. */
+export type WithFields<P, F> = Omit<P, "fields"> & { fields?: F };
+
+/** `observable.value` → `observable`: a dotted path keeps its top-level field (whole). */
+type TopField<K> = K extends `${infer Top}.${string}` ? Top : K;
+
+/**
+ * An entity as the server sends it when `fields` lists `F`: only those fields, each of them
+ * optional (a requested field the entity does not carry is absent). A list of unknown names
+ * (`string[]`) leaves every field optional.
+ */
+export type Projected<T, F> = F extends readonly (infer K)[]
+  ? string extends K
+    ? Partial<T>
+    : Partial<Pick<T, Extract<TopField<K>, keyof T>>>
+  : T;
+
+/**
+ * The result of a call that may take `fields`: the full entity (or list of entities) without it,
+ * the projection with it. Deferred until a call site fixes `F`.
+ */
+export type Fielded<R, F> = [F] extends [undefined]
+  ? R
+  : R extends readonly (infer I)[]
+    ? Projected<I, F>[]
+    : Projected<R, F>;
+
 // ---- Options -----------------------------------------------------------------------------------
 
 import type { Budget, Priority } from "./budget.js";
