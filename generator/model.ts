@@ -199,10 +199,13 @@ export function buildModel(spec: LoadedSpec, api: ApiConfig, tokenUrls?: RegionM
         scopes,
         ...(anyScopes && !generic ? { anyScopes } : {}),
         auth: generic ? operationAuth(doc, security) : auth,
+        // `x-xdr-safe: false` marks a GET that changes state (Conure's snapshot creates an
+        // investigation): never repeated after the request may have been sent.
         safe:
-          SAFE_METHODS.has(method.toUpperCase()) ||
-          op["x-xdr-safe"] === true ||
-          api.safe.includes(key),
+          op["x-xdr-safe"] !== false &&
+          (SAFE_METHODS.has(method.toUpperCase()) ||
+            op["x-xdr-safe"] === true ||
+            api.safe.includes(key)),
         paging,
         ...(pagingFallback ? { pagingFallback } : {}),
         rateLimit: own(api.rateLimits, key) ?? (op["x-xdr-rate-limit"] as RateLimit | undefined),
