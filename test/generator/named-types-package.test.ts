@@ -13,6 +13,7 @@ import { createConureClient } from "../../generated/src/conure/index.js";
 import * as ctia from "../../generated/src/ctia/index.js";
 import * as root from "../../generated/src/index.js";
 import * as iroh from "../../generated/src/iroh/index.js";
+import { OBSERVABLE_TYPES as SIMULATED } from "../../templates/testing/vocab.js";
 import { strictTsc } from "../support/tsc.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -158,9 +159,10 @@ describe("OBSERVABLE_TYPES", () => {
     expect(iroh.OBSERVABLE_TYPES).toEqual(irohSpec.components.schemas.ObservableType.enum);
   });
 
-  it("is the same list from xdr-sdk, xdr-sdk/iroh and xdr-sdk/ctia", () => {
+  it("is the same list from xdr-sdk, xdr-sdk/iroh and xdr-sdk/ctia, and the simulator's", () => {
     expect(root.OBSERVABLE_TYPES).toBe(iroh.OBSERVABLE_TYPES);
     expect(ctia.OBSERVABLE_TYPES).toEqual(iroh.OBSERVABLE_TYPES);
+    expect([...SIMULATED].sort()).toEqual([...iroh.OBSERVABLE_TYPES].sort());
   });
 
   it("is left out of a bundle that does not use it", async () => {
