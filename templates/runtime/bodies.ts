@@ -41,7 +41,8 @@ export async function readUpTo(
       break;
     }
   }
-  return { blob: new Blob(chunks as BlobPart[]), more };
+  // Typed through Blob itself: `BlobPart` is a DOM name that Node-only projects lack.
+  return { blob: new Blob(chunks as unknown as ConstructorParameters<typeof Blob>[0]), more };
 }
 
 /** `readUpTo` as text (UTF-8; a character cut at the limit becomes U+FFFD). */
