@@ -264,6 +264,8 @@ export interface ApiView {
   names: NamesView;
   /** The operations' type names, as the operations and client modules import them. */
   typeImports: string;
+  /** Markdown: where the named types come from, with one operation's as the example. */
+  mdTypesNote: string;
   /**
    * What the package root re-exports of this API by name: the observable vocabulary
    * (`OBSERVABLE_TYPES`, `type ObservableType`), the same in every XDR API that has it.
@@ -449,11 +451,27 @@ export function apiView(api: ApiModel, sdk?: string, versionHeader?: string): Ap
     typeImports: [...names.byOperation.values()]
       .flatMap((t) => (t.params ? [t.params, t.response] : [t.response]))
       .join(",\n  "),
+    mdTypesNote: typesNote(api, names.byOperation),
     rootNames:
       names.lists.get("ObservableType") === "OBSERVABLE_TYPES"
         ? ["OBSERVABLE_TYPES", "type ObservableType"]
         : [],
   };
+}
+
+/** The docs' sentence on named types, with the first operation taking arguments as example. */
+function typesNote(api: ApiModel, byOperation: Map<OperationModel, OperationTypes>): string {
+  const [op, types] = [...byOperation].find(([, t]) => t.params) ?? [...byOperation][0] ?? [];
+  if (!op || !types) return "";
+  const example = [types.params, types.response]
+    .filter((n): n is string => n !== undefined)
+    .map(mdCode)
+    .join(" and ");
+  const method = mdCode(api.generic ? op.name : `${api.name}.${op.name}`);
+  return (
+    `Each method's argument and result are exported by name (for ${method}: ${example}), ` +
+    `and so are the spec's schemas; see the package README, "Types by name".`
+  );
 }
 
 /** Options a caller of a standalone client passes: the base URL if needed, then credentials. */
