@@ -205,18 +205,20 @@ describe("timeouts", () => {
     await warm();
     t.sim.faults.slow = { count: 5, delayMs: 60_000, path: "/iroh/iroh-inspect" };
     const err = await t.caught(
-      t.xdr({ maxRetries: 0 }).iroh.inspect({ content: "x" }, { timeoutMs: 30 }),
+      t.xdr({ maxRetries: 0 }).iroh.inspect({ content: "x" }, { timeoutMs: 500 }),
     );
     expect(err).toBeInstanceOf(TimeoutError);
-    expect(err.message).toBe("inspect: no answer within 30 ms");
-    expect(t.hits("/iroh/iroh-inspect")).toBe(2);
+    expect(err.message).toBe("inspect: no answer within 500 ms");
+    // The warm-up and at most one attempt (on a loaded machine the timeout may fire before the
+    // request arrives): never a retry with maxRetries: 0.
+    expect(t.hits("/iroh/iroh-inspect")).toBeLessThanOrEqual(2);
   });
 
   it("the timeout is per attempt: a safe operation is retried after one", async () => {
     await warm();
     t.sim.faults.slow = { count: 1, delayMs: 60_000, path: "/iroh/iroh-inspect" };
     await expect(
-      t.xdr().iroh.inspect({ content: "cisco.com" }, { timeoutMs: 250 }),
+      t.xdr().iroh.inspect({ content: "cisco.com" }, { timeoutMs: 1_000 }),
     ).resolves.toHaveLength(1);
     expect(t.capture.entries("xdr request").map((e) => e.error)).toEqual([
       "TimeoutError",
@@ -228,10 +230,10 @@ describe("timeouts", () => {
     await warm();
     t.sim.faults.slow = { count: 1, delayMs: 60_000, path: "/ctia/judgement" };
     const err = await t.caught(
-      t.xdr({ timeoutMs: 60_000 }).ctia.judgements.create(judgement, { timeoutMs: 25 }),
+      t.xdr({ timeoutMs: 60_000 }).ctia.judgements.create(judgement, { timeoutMs: 500 }),
     );
     expect(err).toBeInstanceOf(TimeoutError);
-    expect(t.hits("/ctia/judgement", "POST")).toBe(1); // unsafe: not repeated
+    expect(t.hits("/ctia/judgement", "POST")).toBeLessThanOrEqual(1); // unsafe: not repeated
   });
 
   it("a slow token endpoint times out too", async () => {
