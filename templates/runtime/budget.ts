@@ -199,6 +199,16 @@ export function priorityOf(
   );
 }
 
+/**
+ * A client-side share of the organisation's rate limit, for `createXdr({ budget })`: calls wait
+ * (by priority lane) or fail with `RateLimitError` instead of spending the org's quota, and pace
+ * learned from 429 answers is shared. In memory by default; pass a store from
+ * `xdr-sdk/budget-redis` to share one budget between processes.
+ *
+ * @example
+ * const budget = createBudget({ share: 2000 });
+ * const xdr = createXdr({ budget });
+ */
 export function createBudget(o: BudgetOptions): Budget {
   const { share, windowMs: W = HOUR, slowBelow = 0.5, key = "org", logger: log } = o;
   const reserve = o.reserve ?? Math.floor(share / 10);

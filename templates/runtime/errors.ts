@@ -7,6 +7,10 @@
 import { clean } from "./redact.js";
 import type { RateLimitInfo } from "./types.js";
 
+/**
+ * The base of every error the SDK throws: `catch (e) { if (e instanceof XdrError) … }` tells
+ * them from anything else. Messages never hold a secret, a token or a credential.
+ */
 export class XdrError extends Error {}
 
 /** Bad client options (unknown region, missing credentials, an unsafe base URL…). */
@@ -109,12 +113,18 @@ export class ApiError extends XdrError {
 export class BadRequestError extends ApiError {}
 /** 401, and a token endpoint that refuses the credentials (`code` = its `error`). */
 export class AuthenticationError extends ApiError {}
+/** 403: the token is valid but lacks the right (often a scope the API client was not given). */
 export class PermissionDeniedError extends ApiError {}
+/** 404: no such entity (or the path does not exist on this host/region). */
 export class NotFoundError extends ApiError {}
 /** 409: the request conflicts with the current state (e.g. the entity exists already). */
 export class ConflictError extends ApiError {}
 /** 422: well-formed but semantically invalid. */
 export class UnprocessableEntityError extends ApiError {}
+/**
+ * 429 once retries are spent, a `Retry-After` longer than `maxRetryAfterMs`, or the client-side
+ * limiter/budget refusing to wait: `retryAfterMs` says how long to wait before trying again.
+ */
 export class RateLimitError extends ApiError {
   /** From `Retry-After`, or the wait the client-side limiter would have needed. */
   declare readonly retryAfterMs?: number;
@@ -123,6 +133,7 @@ export class RateLimitError extends ApiError {
     Object.assign(this, { retryAfterMs: init.retryAfterMs });
   }
 }
+/** 5xx once retries are spent (or at once for an operation that is not safe to repeat). */
 export class ServerError extends ApiError {}
 
 /**

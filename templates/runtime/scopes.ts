@@ -9,6 +9,11 @@ function split(scope: string): [path: string, suffix: string] {
   return suffix === ":read" || suffix === ":write" ? [scope.slice(0, i), suffix] : [scope, ""];
 }
 
+/**
+ * Whether a granted scope allows what a required one asks (see the rules above):
+ * `scopeCovers("private-intel", "private-intel/incident:read")` is true,
+ * `scopeCovers("casebook:read", "casebook")` is false.
+ */
 export function scopeCovers(granted: string, required: string): boolean {
   const [gp, gs] = split(granted);
   const [rp, rs] = split(required);
