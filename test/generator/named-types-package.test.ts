@@ -68,6 +68,9 @@ export async function use(
   const found: InspectResponse = await xdr.iroh.inspect(params);
   await xdr.iroh.response.trigger(trigger);
   await xdr.conure.incidents.get(conure);
+  await xdr.iroh.raw.GET("/iroh/private-intel/incident/{incident_id}", {
+    params: { path: { incident_id: "i-1" } },
+  });
   return [found, first, fromCtia, wrong, args, result, old, start, i, j, s, c, v, ind, inv, ci, page, nj, np];
 }
 `;
@@ -226,10 +229,14 @@ describe("renamed path parameters on the wire", () => {
       entity_type: "casebook",
       entity_id: "cb-1",
     });
+    await client.raw.GET("/iroh/private-intel/incident/{incident_id}", {
+      params: { path: { incident_id: "i-2" } },
+    });
     expect(seen).toEqual([
       "GET /iroh/private-intel/incident/incident%201%2F2",
       "POST /iroh/iroh-response/respond/trigger/mi-1/block-ip?observable_type=ip&observable_value=1.2.3.4",
       "POST /v2/incident/i-1/link/casebook/cb-1",
+      "GET /iroh/private-intel/incident/i-2",
     ]);
   });
 });
