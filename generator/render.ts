@@ -18,7 +18,7 @@ import { exampleCall, memberPaths } from "./examples.js";
 import type { ApiModel, GroupModel, OperationModel } from "./model.js";
 import type { SchemeDoc } from "./security.js";
 import { projectsFields } from "./type-exprs.js";
-import { apiNames, type NamesView, type OperationTypes } from "./named-types.js";
+import { apiNames, runtimeExports, type NamesView, type OperationTypes } from "./named-types.js";
 import { typeStem } from "./naming.js";
 
 export interface RenderedFile {
@@ -562,6 +562,11 @@ export interface PackageView {
   generatorCommand: string;
   /** One API: its names are the root's too (`export *`); several: one namespace each. */
   singleApi: boolean;
+  /**
+   * Several APIs: the namespace each API's names are exported under at the root (its stem,
+   * `Ctia`), unless the root exports that name already (a runtime export, `Xdr`).
+   */
+  namespaces: { name: string; stem: string }[];
   /** `{ from, names }` of what the root re-exports by name (the observable vocabulary). */
   rootNames?: { from: string; names: string };
 }
@@ -623,8 +628,21 @@ export function packageView(
       .replace(/\n/g, "\n  "),
     generatorCommand,
     singleApi: apis.length === 1,
+    namespaces: namespacesOf(apis),
     ...rootNamesOf(apis),
   };
+}
+
+function namespacesOf(apis: readonly ApiView[]): PackageView["namespaces"] {
+  if (apis.length < 2) return [];
+  const taken = new Set([
+    ...runtimeExports(),
+    "Xdr",
+    "createXdr",
+    ...apis.flatMap((a) => [a.createFn, a.clientType, a.descriptorConst]),
+    ...apis.flatMap((a) => (a.rootNames ?? []).map((n) => n.replace(/^type /, ""))),
+  ]);
+  return apis.filter((a) => !taken.has(a.stem)).map((a) => ({ name: a.name, stem: a.stem }));
 }
 
 /** The first API offering the root names (IROH, the platform API, in the XDR config). */

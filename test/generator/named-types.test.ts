@@ -1,7 +1,7 @@
 // Names users write: the type names of operations and schemas, the runtime lists of string enums,
 // and path parameters renamed to identifiers (generator/naming.ts, path-params.ts, named-types.ts).
 import { describe, expect, it } from "vitest";
-import type { ApiConfig } from "../../generator/config.js";
+import type { ApiConfig, Config } from "../../generator/config.js";
 import { BadInputError } from "../../generator/errors.js";
 import type { LoadedSpec, OpenApiDocument } from "../../generator/load.js";
 import { buildModel } from "../../generator/model.js";
@@ -14,6 +14,7 @@ import {
   valuesConstName,
 } from "../../generator/naming.js";
 import { renamePathParameters } from "../../generator/path-params.js";
+import { packageView, type ApiView } from "../../generator/render.js";
 
 describe("snakeParamName", () => {
   const cases: [string, string | undefined][] = [
@@ -452,5 +453,51 @@ describe("apiNames", () => {
       }),
     ]);
     expect(names.view.valueExports).toEqual(["OBSERVABLE_TYPES"]);
+  });
+});
+
+describe("packageView: the root's names", () => {
+  const view = (name: string, stem: string, rootNames: string[] = []) =>
+    ({
+      name,
+      stem,
+      createFn: `create${stem}Client`,
+      clientType: `${stem}Client`,
+      descriptorConst: `${name.toUpperCase()}_API`,
+      rootNames,
+    }) as unknown as ApiView;
+  const config = {
+    package: { name: "sdk", version: "1.0.0", description: "" },
+    xdr: true,
+  } as unknown as Config;
+  const cases: [
+    string,
+    { apis: ApiView[]; namespaces: string[]; rootNames?: { from: string; names: string } },
+  ][] = [
+    ["one API: its names flat, no namespace", { apis: [view("pets", "Pets")], namespaces: [] }],
+    [
+      "several: a namespace each, the vocabulary from the first API that has it",
+      {
+        apis: [
+          view("iroh", "Iroh", ["OBSERVABLE_TYPES", "type ObservableType"]),
+          view("ctia", "Ctia", ["OBSERVABLE_TYPES", "type ObservableType"]),
+        ],
+        namespaces: ["Iroh", "Ctia"],
+        rootNames: { from: "iroh", names: "OBSERVABLE_TYPES, type ObservableType" },
+      },
+    ],
+    [
+      "a stem the root exports already gets no namespace",
+      {
+        apis: [view("xdr", "Xdr"), view("apiError", "ApiError"), view("pets", "Pets")],
+        namespaces: ["Pets"],
+      },
+    ],
+  ];
+  it.each(cases)("%s", (_title, { apis, namespaces, rootNames }) => {
+    const pkg = packageView(config, apis, "generate");
+    expect(pkg.singleApi).toBe(apis.length === 1);
+    expect(pkg.namespaces.map((n) => n.stem)).toEqual(namespaces);
+    expect(pkg.rootNames).toEqual(rootNames);
   });
 });
