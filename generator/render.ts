@@ -18,7 +18,14 @@ import { exampleCall, memberPaths } from "./examples.js";
 import type { ApiModel, GroupModel, OperationModel } from "./model.js";
 import type { SchemeDoc } from "./security.js";
 import { projectsFields } from "./type-exprs.js";
-import { apiNames, runtimeExports, type NamesView, type OperationTypes } from "./named-types.js";
+import {
+  apiNames,
+  namespacesOf,
+  rootNamesOf,
+  typesNote,
+  type NamesView,
+  type OperationTypes,
+} from "./named-types.js";
 import { typeStem } from "./naming.js";
 
 export interface RenderedFile {
@@ -459,21 +466,6 @@ export function apiView(api: ApiModel, sdk?: string, versionHeader?: string): Ap
   };
 }
 
-/** The docs' sentence on named types, with the first operation taking arguments as example. */
-function typesNote(api: ApiModel, byOperation: Map<OperationModel, OperationTypes>): string {
-  const [op, types] = [...byOperation].find(([, t]) => t.params) ?? [...byOperation][0] ?? [];
-  if (!op || !types) return "";
-  const example = [types.params, types.response]
-    .filter((n): n is string => n !== undefined)
-    .map(mdCode)
-    .join(" and ");
-  const method = mdCode(api.generic ? op.name : `${api.name}.${op.name}`);
-  return (
-    `Each method's argument and result are exported by name (for ${method}: ${example}), ` +
-    `and so are the spec's schemas; see the package README, "Types by name".`
-  );
-}
-
 /** Options a caller of a standalone client passes: the base URL if needed, then credentials. */
 function exampleOptions(api: ApiModel): string {
   const generic = api.generic!;
@@ -631,25 +623,6 @@ export function packageView(
     namespaces: namespacesOf(apis),
     ...rootNamesOf(apis),
   };
-}
-
-function namespacesOf(apis: readonly ApiView[]): PackageView["namespaces"] {
-  if (apis.length < 2) return [];
-  const taken = new Set([
-    ...runtimeExports(),
-    "Xdr",
-    "createXdr",
-    ...apis.flatMap((a) => [a.createFn, a.clientType, a.descriptorConst]),
-    ...apis.flatMap((a) => (a.rootNames ?? []).map((n) => n.replace(/^type /, ""))),
-  ]);
-  return apis.filter((a) => !taken.has(a.stem)).map((a) => ({ name: a.name, stem: a.stem }));
-}
-
-/** The first API offering the root names (IROH, the platform API, in the XDR config). */
-function rootNamesOf(apis: readonly ApiView[]): Pick<PackageView, "rootNames"> {
-  if (apis.length < 2) return {};
-  const api = apis.find((a) => (a.rootNames ?? []).length > 0);
-  return api ? { rootNames: { from: api.name, names: api.rootNames.join(", ") } } : {};
 }
 
 /**
