@@ -55,7 +55,11 @@ const examples = new Map<string, string[]>();
 /** Writes a README's TypeScript examples as files of the project; returns their paths. */
 function writeExamples(project: string, readme: string): string[] {
   const text = readFileSync(join(ROOT, readme), "utf8");
-  const blocks = [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  // A test file for vitest (the "Testing your automation" example) needs vitest installed: it is
+  // compiled and run by test/testing/package.test.ts instead.
+  const blocks = [...text.matchAll(/```ts\n([\s\S]*?)```/g)]
+    .map((m) => m[1]!)
+    .filter((block) => !/from "vitest"/.test(block));
   return blocks.map((block, i) => {
     const file = `src/example-${readme.replace(/\W/g, "-")}-${i}.ts`;
     // Examples may use `process` and names they leave to the reader (clientId, "01ABC…").
