@@ -2,13 +2,26 @@
 // (1 223 operations), once through the standalone client `generate --input … --name github`
 // writes, once through openapi-typescript's output and openapi-fetch; `tsc --noEmit
 // --extendedDiagnostics` without skipLibCheck (every declaration of both packages is checked).
-// Time ("Total time"), peak RSS of the tsc process, and instantiations, as ratios of medians.
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+// CPU time of tsc (the target: wall time follows the load of a shared machine; "Total time" is
+// printed beside it), peak RSS of the tsc process, and instantiations, as ratios of medians.
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { githubSpec } from "./generation.mjs";
-import { BENCH, CLI, ROOT, cacheDir, fmt, interleaved, median, remove, runNode } from "./lib.mjs";
+import {
+  BENCH,
+  CLI,
+  ROOT,
+  cacheDir,
+  fmt,
+  interleaved,
+  median,
+  remove,
+  runNode,
+  tempDir,
+} from "./lib.mjs";
 
 const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+const USAGE = join(BENCH, "usage.cjs");
 
 const OURS = `import { createGithubClient } from "github";
 
@@ -61,10 +74,14 @@ function project(dir, source) {
 }
 
 async function tsc(dir) {
-  const r = await runNode([TSC, "-p", join(dir, "tsconfig.json"), "--extendedDiagnostics"], {
-    rss: true,
-    allowFailure: true,
-  });
+  const usageDir = tempDir("usage");
+  const usageFile = join(usageDir, "usage.json");
+  const r = await runNode(
+    ["--require", USAGE, TSC, "-p", join(dir, "tsconfig.json"), "--extendedDiagnostics"],
+    { allowFailure: true, env: { XDR_BENCH_USAGE_FILE: usageFile } },
+  );
+  const usage = JSON.parse(readFileSync(usageFile, "utf8"));
+  remove(usageDir);
   const text = r.stdout + r.stderr;
   const number = (label) => Number(new RegExp(`${label}:\\s+([\\d.]+)`).exec(text)?.[1]);
   const errors = text
@@ -75,7 +92,8 @@ async function tsc(dir) {
     totalMs: number("Total time") * 1000,
     checkMs: number("Check time") * 1000,
     instantiations: number("Instantiations"),
-    maxRssKb: r.maxRssKb,
+    maxRssKb: usage.maxRssKb,
+    cpuMs: usage.cpuMs,
     errors,
   };
 }
@@ -98,16 +116,22 @@ export async function typecheckScale({ runs }) {
     const t = await interleaved({ ours: () => tsc(ours), of: () => tsc(of) }, runs);
     const m = (k, field) => median(t[k].map((r) => r[field]));
     const errors = [...new Set([...t.ours, ...t.of].flatMap((r) => r.errors))];
-    const time = m("ours", "totalMs") / m("of", "totalMs");
+    const wall = m("ours", "totalMs") / m("of", "totalMs");
+    const time = m("ours", "cpuMs") / m("of", "cpuMs");
     const rss = m("ours", "maxRssKb") / m("of", "maxRssKb");
     const inst = m("ours", "instantiations") / m("of", "instantiations");
     const rows = [
       {
-        line: `9 tsc, 2 calls on GitHub's API (1 223 ops), full lib check: total (check ${fmt.ms(m("ours", "checkMs"))} vs ${fmt.ms(m("of", "checkMs"))})`,
-        measured: `${fmt.ms(m("ours", "totalMs"))} vs ${fmt.ms(m("of", "totalMs"))}`,
+        line: "9 tsc, 2 calls on GitHub's API (1 223 ops), full lib check: CPU time of tsc",
+        measured: `${fmt.ms(m("ours", "cpuMs"))} vs ${fmt.ms(m("of", "cpuMs"))}`,
         ratio: fmt.x(time),
         target: "≤ 1.00×",
         pass: time <= 1,
+      },
+      {
+        line: `9 … "Total time" (wall; check ${fmt.ms(m("ours", "checkMs"))} vs ${fmt.ms(m("of", "checkMs"))})`,
+        measured: `${fmt.ms(m("ours", "totalMs"))} vs ${fmt.ms(m("of", "totalMs"))}`,
+        ratio: fmt.x(wall),
       },
       {
         line: "9 … peak RSS of tsc",
