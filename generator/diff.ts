@@ -142,8 +142,12 @@ export function diffApi(api: string, before: ApiSurface, after: ApiSurface): Api
 
 type Add = (method: string, kind: ChangeKind, impact: Impact, message: string, at?: string) => void;
 
+/** A route as the wire sees it: a placeholder's name (`{incident-id}`) is not sent. */
+const wireRoute = (route: string): string => route.replace(/\{[^}]*\}/g, "{}");
+
 function compareMethod(name: string, a: MethodSurface, b: MethodSurface, add: Add): void {
-  if (a.route !== b.route) {
+  // A renamed placeholder shows as its argument removed and added, not as a new route.
+  if (wireRoute(a.route) !== wireRoute(b.route)) {
     add(name, "route-changed", "patch", `now calls \`${b.route}\` (was \`${a.route}\`)`);
   }
   if (!a.deprecated && b.deprecated) add(name, "deprecated", "patch", "deprecated");

@@ -46,6 +46,14 @@ describe("diff: one fixture pair per change class", () => {
     expect(d.changes[0]!.message).toBe("renamed from `reports.make` to `reports.create`");
   });
 
+  it("a renamed path placeholder is the argument's rename, not a new route (the URL is the same)", async () => {
+    const d = await diffFixture("placeholders");
+    expect(rows(d.changes)).toEqual([
+      ["things.get", "param-removed", "id", "major"],
+      ["things.get", "param-added", "thing_id", "major"],
+    ]);
+  });
+
   it("parameters: new required, removed and made required break; new optional and made optional do not", async () => {
     const d = await diffFixture("params");
     expect(rows(d.changes)).toEqual([
