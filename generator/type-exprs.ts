@@ -121,7 +121,8 @@ function propertyNames(doc: Json, schemaRaw: unknown, depth = 0): string[] | und
  * as `Fielded<…, F>` of the literal list given (templates/runtime/types.ts).
  */
 export function projectsFields(api: ApiModel, op: OperationModel): boolean {
-  if (!op.queryParams.includes("fields")) return false;
+  // A body-style method takes its query (and so `fields`) in `options.query`, not in `args`.
+  if (!op.queryParams.includes("fields") || op.args === "body" || op.args === "none") return false;
   const doc = api.document as Json;
   const item = objectAt(doc, (doc.paths as Json)[op.path]) ?? {};
   const operation = operationObject(api, op);
