@@ -164,6 +164,12 @@ function checkVersion(
       "not an OpenAPI document: the top-level `openapi` field is missing",
     );
   }
+  // The usual case needs no place: finding one parses the file again for positions (close to
+  // a second of a 13 MB spec), so it is looked up only for an error.
+  if (typeof doc.openapi === "string") {
+    if (/^3\.0\.\d+$/.test(doc.openapi)) return "3.0";
+    if (/^3\.1\.\d+$/.test(doc.openapi)) return "3.1";
+  }
   const place = placeOf(toPointer(["openapi"]));
   const version = scalarText(doc.openapi, text, place);
   if (typeof doc.openapi !== "string") {

@@ -520,7 +520,13 @@ export function renderApiFiles(view: ApiView, types: string, templates: Template
   const dir = `src/${view.name}`;
   return [
     { path: `${dir}/types.ts`, content: types, format: false },
-    { path: `${dir}/names.ts`, content: templates.render("names.ts.hbs", view), format: true },
+    {
+      path: `${dir}/names.ts`,
+      content: templates.render("names.ts.hbs", { ...view, declaration: false }),
+      // Rendered, not transpiled: the declarations of a large spec's names take a second to derive.
+      declaration: templates.render("names.d.ts.hbs", { ...view, declaration: true }),
+      format: true,
+    },
     {
       path: `${dir}/operations.ts`,
       content: templates.render("operations.ts.hbs", view),
