@@ -35,8 +35,37 @@ const RULES = {
   "no-unresolved-refs": "error",
 } as const;
 
+// One run reads a spec several times (CTIA for ctia and globalIntel; every API for its release
+// rating and then for generation): parsing, linting and bundling it once saves about a second.
+// An entry is used only while every file it was read from is byte-identical (watch mode edits
+// them), and a repeated read gets its own copy of the document, so no caller sees another's
+// changes.
+const loaded = new Map<string, { texts: Map<string, string | undefined>; spec: LoadedSpec }>();
+
+/** A file's text, or undefined when it cannot be read (a `$ref` target that is not there). */
+const textOf = (path: string) => readFile(path, "utf8").catch(() => undefined);
+
+async function unchangedSince(texts: ReadonlyMap<string, string | undefined>): Promise<boolean> {
+  for (const [path, text] of texts) {
+    if ((await textOf(path)) !== text) return false;
+  }
+  return true;
+}
+
 export async function loadSpec(file: string): Promise<LoadedSpec> {
   const absPath = resolve(file);
+  const known = loaded.get(absPath);
+  if (known && known.spec.file === file && (await unchangedSince(known.texts))) {
+    return { ...known.spec, document: structuredClone(known.spec.document) };
+  }
+  const spec = await readSpec(file, absPath);
+  const texts = new Map<string, string | undefined>();
+  for (const path of spec.files) texts.set(path, await textOf(path));
+  loaded.set(absPath, { texts, spec });
+  return spec;
+}
+
+async function readSpec(file: string, absPath: string): Promise<LoadedSpec> {
   const text = await readText(file, absPath);
   const parsed = await parseText(file, absPath, text);
 

@@ -221,6 +221,24 @@ describe("loadSpec reads good input", () => {
     await expect(loadSpec(file)).resolves.toBeTruthy();
   });
 
+  it("a second read of an unchanged spec is a copy; an edited spec is read again", async () => {
+    const spec = (title: string) =>
+      JSON.stringify({
+        openapi: "3.1.0",
+        info: { title, version: "1" },
+        paths: { "/a": { get: { responses: { "204": { description: "ok" } } } } },
+      });
+    const file = write("cached.json", spec("first"));
+    const one = await loadSpec(file);
+    const two = await loadSpec(file);
+    expect(two.document).toEqual(one.document);
+    expect(two.document).not.toBe(one.document);
+    (two.document.info as Record<string, unknown>).title = "changed by a caller";
+    expect(((await loadSpec(file)).document.info as Record<string, unknown>).title).toBe("first");
+    write("cached.json", spec("second"));
+    expect(((await loadSpec(file)).document.info as Record<string, unknown>).title).toBe("second");
+  });
+
   it("drops a discriminator mapping that names no schema, keeps the others", async () => {
     const file = write(
       "mapping.json",
