@@ -1,19 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { ApiConfig } from "../../generator/config.js";
 import { BadInputError } from "../../generator/errors.js";
 import { loadSpec, type LoadedSpec } from "../../generator/load.js";
 import { buildModel, type OperationModel } from "../../generator/model.js";
+import { apiConfig } from "./workspace.js";
 
-const api = (over: Partial<ApiConfig> = {}): ApiConfig => ({
-  name: "test",
-  spec: "",
-  names: {},
-  safe: [],
-  paging: {},
-  rateLimits: {},
-  emptyObjectsAsUnknown: false,
-  ...over,
-});
+const api = apiConfig;
 
 const pick = (op: OperationModel) => ({
   method: op.method,

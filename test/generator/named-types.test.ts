@@ -1,7 +1,7 @@
 // Names users write: the type names of operations and schemas, the runtime lists of string enums,
 // and path parameters renamed to identifiers (generator/naming.ts, path-params.ts, named-types.ts).
 import { describe, expect, it } from "vitest";
-import type { ApiConfig, Config } from "../../generator/config.js";
+import type { Config } from "../../generator/config.js";
 import { BadInputError } from "../../generator/errors.js";
 import type { LoadedSpec, OpenApiDocument } from "../../generator/load.js";
 import { buildModel } from "../../generator/model.js";
@@ -15,6 +15,7 @@ import {
 } from "../../generator/naming.js";
 import { renamePathParameters } from "../../generator/path-params.js";
 import { packageView, type ApiView } from "../../generator/render.js";
+import { apiConfig } from "./workspace.js";
 
 describe("snakeParamName", () => {
   const cases: [string, string | undefined][] = [
@@ -301,16 +302,7 @@ describe("renamePathParameters", () => {
 });
 
 describe("buildModel with renamed path parameters", () => {
-  const api = (over: Partial<ApiConfig> = {}): ApiConfig => ({
-    name: "test",
-    spec: "",
-    names: {},
-    safe: [],
-    paging: {},
-    rateLimits: {},
-    emptyObjectsAsUnknown: false,
-    ...over,
-  });
+  const api = apiConfig;
   const spec = (paths: Json): LoadedSpec => ({
     file: "spec.yaml",
     document: doc(paths),

@@ -5,23 +5,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { ApiConfig } from "../../generator/config.js";
 import { loadSpec } from "../../generator/load.js";
 import { buildModel } from "../../generator/model.js";
+import { apiConfig } from "./workspace.js";
 
 const dir = mkdtempSync(join(tmpdir(), "retry-safety-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const api = (over: Partial<ApiConfig> = {}): ApiConfig => ({
-  name: "test",
-  spec: "",
-  names: {},
-  safe: [],
-  paging: {},
-  rateLimits: {},
-  emptyObjectsAsUnknown: false,
-  ...over,
-});
+const api = apiConfig;
 
 const ok = { responses: { "200": { description: "ok" } } };
 const spec = {

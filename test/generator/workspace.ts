@@ -4,6 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { ApiConfig } from "../../generator/config.js";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const CLI = join(ROOT, "dist", "xdr-codegen.js");
@@ -20,6 +21,20 @@ export interface Workspace {
   ): { code: number; stdout: string; stderr: string };
   start(args: string[], env?: Record<string, string>): ChildProcess;
   remove(): void;
+}
+
+/** An API's config as the model reads it, with nothing configured but what `over` sets. */
+export function apiConfig(over: Partial<ApiConfig> = {}): ApiConfig {
+  return {
+    name: "test",
+    spec: "",
+    names: {},
+    safe: [],
+    paging: {},
+    rateLimits: {},
+    emptyObjectsAsUnknown: false,
+    ...over,
+  };
 }
 
 /** A folder with the two fixture specs and a config naming them `pets` and `intel`. */
