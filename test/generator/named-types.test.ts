@@ -411,15 +411,7 @@ describe("apiNames", () => {
       files: [],
       place: (pointer) => ({ file: "spec.yaml", pointer }),
     },
-    {
-      name: "test",
-      spec: "",
-      names: {},
-      safe: [],
-      paging: {},
-      rateLimits: {},
-      emptyObjectsAsUnknown: false,
-    },
+    apiConfig(),
   );
   const names = apiNames(model, "Test", ["createTestClient", "TEST_API", "TestClient"]);
 

@@ -9,23 +9,15 @@ import { loadSpec } from "../../generator/load.js";
 import { buildModel } from "../../generator/model.js";
 import { apiView, loadTemplates, renderApiFiles, renderTypes } from "../../generator/render.js";
 import { assertReplaceable, recover, writeOutput } from "../../generator/write.js";
-import { ROOT } from "./workspace.js";
+import { apiConfig, ROOT } from "./workspace.js";
 
 const dir = mkdtempSync(join(tmpdir(), "xdr-stages-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const apiConfig = {
-  name: "pets",
-  spec: "",
-  names: {},
-  safe: [],
-  paging: {},
-  rateLimits: {},
-  emptyObjectsAsUnknown: false,
-};
+const petsApi = apiConfig({ name: "pets" });
 
 describe("render", async () => {
   const spec = await loadSpec("test/fixtures/specs/pets.yaml");
-  const view = apiView(buildModel(spec, apiConfig));
+  const view = apiView(buildModel(spec, petsApi));
   const templates = await loadTemplates(join(ROOT, "templates"));
   // Golden files show the layout users get: templates print it, prettier is opt-in.
   const files = renderApiFiles(view, await renderTypes(spec.document), templates);
