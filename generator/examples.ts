@@ -324,7 +324,11 @@ export function exampleCall(
   members: readonly string[],
   options: { paged?: boolean; waitable?: boolean } = {},
 ): string {
-  const args = exampleArgs(api, op);
+  const given = exampleArgs(api, op);
+  // Optional arguments with nothing to show: the call without them reads better, and `{}`
+  // fails against an argument type that declares a `constructor` property.
+  const empty = isObject(given) && Object.keys(given).length === 0;
+  const args = op.argsOptional && empty && !options.waitable ? undefined : given;
   const call = `${accessor(receiver, members)}(${args === undefined ? "" : literal(args)}${
     options.waitable ? ", { wait: true }" : ""
   })`;

@@ -331,6 +331,13 @@ describe("literal and exampleCall", () => {
     );
   });
 
+  it("optional arguments with nothing to show are left out of the call", () => {
+    const optional = op({ path: "/x", method: "GET", argsOptional: true });
+    expect(exampleCall(doc, optional, "client", ["list"])).toBe(
+      "const result = await client.list();",
+    );
+  });
+
   it("memberPaths follows the groups and the method names", () => {
     const get = op({ path: "/a", method: "GET", name: "a.b.get", methodName: "get" });
     const root: GroupModel = {

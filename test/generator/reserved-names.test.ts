@@ -3,11 +3,12 @@
 // the package type-checks under --strict with its declaration files, each name is reachable
 // through the .d.ts (a method named `new` once vanished into a construct signature), and the
 // client object has every method at run time.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "../../generator/api.js";
+import { exampleBlocks, examplesModule } from "./example-blocks.js";
 import { ALL_NAMES, reservedSpec } from "./reserved-spec.js";
 import { ROOT } from "./workspace.js";
 import { strictTsc } from "../support/tsc.js";
@@ -81,6 +82,13 @@ describe("reserved words and Object.prototype names", () => {
           `export const s_${i}: boolean | undefined = (null as unknown as components["schemas"][${q(n)}])[${q(n)}];`,
       ),
     ];
+    // Every method's `@example` compiles too, keyword and `Object.prototype` names included.
+    const examples = exampleBlocks(
+      readFileSync(join(dir, "out/dist/reservedSdk/client.d.ts"), "utf8"),
+    );
+    expect(examples.length).toBeGreaterThan(ALL_NAMES.length);
+    lines.unshift(`import type { ReservedSdkClient } from "./dist/reservedSdk/index.js";`);
+    lines.push(examplesModule(examples, "client", "ReservedSdkClient"));
     writeFileSync(join(dir, "out/consumer.ts"), lines.join("\n") + "\n");
     const tsc = strictTsc(join(dir, "out"), {
       include: ["src/**/*.ts", "dist/**/*.d.ts", "consumer.ts"],
