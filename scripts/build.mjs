@@ -3,11 +3,21 @@
 // the API's declarations (dist/*.d.ts, printed file by file: its exports are all annotated).
 // Runs from `npm ci` (prepare) and, with --if-stale, before every npm script that uses the CLI,
 // so a fresh clone needs no manual build step and an edit to generator/ is never run stale.
+// Also dist/precompiled.json: the runtime's and the simulator's compiled output (see
+// generator/precompiled.ts), which every `generate` would otherwise compute again.
 import { createHash } from "node:crypto";
-import { build } from "esbuild";
-import { readdirSync, readFileSync, statSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { build, version as esbuildVersion } from "esbuild";
+import {
+  readdirSync,
+  readFileSync,
+  statSync,
+  existsSync,
+  mkdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import ts from "typescript";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -15,9 +25,12 @@ const outfile = join(root, "dist", "xdr-codegen.js");
 
 function newestSourceMtime() {
   let newest = statSync(join(root, "package.json")).mtimeMs;
-  // Recursive: generator/targets/ holds the MCP and CLI targets.
-  for (const name of readdirSync(join(root, "generator"), { recursive: true })) {
-    newest = Math.max(newest, statSync(join(root, "generator", name)).mtimeMs);
+  // Recursive: generator/targets/ holds the MCP and CLI targets. The runtime and testing sources
+  // feed dist/precompiled.json (a stale table is only slower: its entries then miss).
+  for (const dir of ["generator", "templates/runtime", "templates/testing"]) {
+    for (const name of readdirSync(join(root, dir), { recursive: true })) {
+      newest = Math.max(newest, statSync(join(root, dir, name)).mtimeMs);
+    }
   }
   return newest;
 }
@@ -40,6 +53,7 @@ function sourceHash() {
   return hash.digest("hex");
 }
 
+const buildHash = sourceHash();
 const common = {
   bundle: true,
   platform: "node",
@@ -48,7 +62,7 @@ const common = {
   packages: "external",
   sourcemap: "linked",
   logLevel: "warning",
-  define: { XDR_CODEGEN_BUILD: JSON.stringify(sourceHash()) },
+  define: { XDR_CODEGEN_BUILD: JSON.stringify(buildHash) },
 };
 
 // The API first: the CLI's mtime is what --if-stale compares, so it is written last.
@@ -80,9 +94,44 @@ for (const name of queue) {
     if (!queue.includes(m[1])) queue.push(m[1]);
   }
 }
+await writePrecompiled();
 await build({
   ...common,
   entryPoints: [join(root, "generator", "cli.ts")],
   outfile,
   banner: { js: "#!/usr/bin/env node" },
 });
+
+/**
+ * dist/precompiled.json, computed by the generator's own compile functions (bundled apart into
+ * a scratch module) so that the table holds exactly what a run would emit.
+ */
+async function writePrecompiled() {
+  const scratch = join(root, "dist", `.precompile-${process.pid}.mjs`);
+  const bundled = await build({
+    ...common,
+    sourcemap: false,
+    write: false,
+    stdin: {
+      contents: [
+        'export { buildPrecompiled, PRECOMPILED_FILE } from "./generator/precompiled.ts";',
+        'export { declarationOf, transpileJs } from "./generator/compile.ts";',
+      ].join("\n"),
+      resolveDir: root,
+      loader: "ts",
+    },
+    outfile: scratch,
+  });
+  writeFileSync(scratch, bundled.outputFiles[0].text);
+  try {
+    const m = await import(pathToFileURL(scratch).href);
+    const stamp = { build: buildHash, typescript: ts.version, esbuild: esbuildVersion };
+    const table = await m.buildPrecompiled(join(root, "templates"), stamp, {
+      js: (path, content) => m.transpileJs({ path, content }),
+      dts: (path, content) => m.declarationOf(ts, path, content),
+    });
+    writeFileSync(join(root, "dist", m.PRECOMPILED_FILE), JSON.stringify(table) + "\n");
+  } finally {
+    rmSync(scratch, { force: true });
+  }
+}
