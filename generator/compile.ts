@@ -5,6 +5,7 @@
 // The runtime and testing sources, copied verbatim, are compiled at build time (precompiled.ts):
 // a run looks them up by content and compiles only what it does not find.
 import { readPrecompiled, sourceKey, type PrecompiledTable } from "./precompiled.js";
+import { reexportDeclaration } from "./reexports.js";
 import type { RenderedFile } from "./render.js";
 
 /** The generator's source hash, set by scripts/build.mjs in the bundle; undefined under tsx. */
@@ -61,7 +62,10 @@ export async function compileFiles(
     out.push({ path: `${stem}.js`, content: result.value!, format: false });
     if (file.declaration === null) return;
     const declaration =
-      file.declaration ?? hits[i]?.dts ?? declarationOf(ts, file.path, file.content);
+      file.declaration ??
+      hits[i]?.dts ??
+      reexportDeclaration(file.content) ??
+      declarationOf(ts, file.path, file.content);
     out.push({ path: `${stem}.d.ts`, content: declaration, format: false });
   });
   return out;
