@@ -9,7 +9,7 @@
 
 const IDENT = "[A-Za-z_$][\\w$]*";
 const SPECIFIER = new RegExp(`^(type\\s+)?(${IDENT})(?:\\s+as\\s+(${IDENT}))?$`);
-/** `export [type] { … } from "…";` and `export * [as x] from "…";`, whitespace free between. */
+/** `export [type] { … } from` and `export * [as x] from` a quoted path, whitespace free between. */
 const STATEMENT = new RegExp(
   `^export\\s*(?:(type\\s*)?\\{([^{}]*)\\}|\\*(?:\\s*as\\s+(${IDENT}))?)\\s*from\\s*("[\\w@./-]+")\\s*;`,
 );
