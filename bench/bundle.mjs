@@ -3,6 +3,7 @@
 // through a symlink in a scratch node_modules, so the package's `exports` map is honoured.
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { ROOT, cacheDir, fmt, remove } from "./lib.mjs";
 
@@ -50,7 +51,8 @@ export async function bundle() {
         .filter(([, v]) => v.bytesInOutput > 0)
         .map(([path, v]) => [relative(ROOT, join(dir, path)), v.bytesInOutput])
         .sort((a, b) => b[1] - a[1]);
-      results[name] = { bytes: r.outputFiles[0].contents.length, inputs };
+      const contents = r.outputFiles[0].contents;
+      results[name] = { bytes: contents.length, gzip: gzipSync(contents).length, inputs };
     }
     const foreign = ["tree-shakable", "full client"].flatMap((n) =>
       results[n].inputs.map(([p]) => p).filter((p) => /(^|\/)(ctia|automation)\//.test(p)),
@@ -66,6 +68,12 @@ export async function bundle() {
           ratio: `${fmt.x(small / floor)} of openapi-fetch`,
           target: "≤ 10.0 kB",
           pass: small <= LIMIT,
+        },
+        {
+          // What goes over the wire when the bundle is served compressed (browser, edge).
+          line: "6 bundle: the same, gzip (information)",
+          measured: `${fmt.kb(results["tree-shakable"].gzip)} vs ${fmt.kb(results["openapi-fetch"].gzip)} for openapi-fetch`,
+          ratio: `${fmt.x(results["tree-shakable"].gzip / results["openapi-fetch"].gzip)} of openapi-fetch`,
         },
         {
           // Where the bytes go (per module, minified): what to look at when the line fails.

@@ -49,6 +49,9 @@ declare const XDR_CODEGEN_BUILD: string | undefined;
 
 /** The openapi-fetch range generated packages depend on. */
 const OPENAPI_FETCH_RANGE = "^0.17.0";
+// What openapi-fetch 0.17 depends on: runtime/raw-client.ts imports its types directly, and a
+// strict package manager (pnpm) resolves only declared dependencies.
+const OPENAPI_HELPERS_RANGE = "^0.1.0";
 
 export interface GenerateOptions {
   readonly config: Config;
@@ -283,6 +286,7 @@ async function renderShared(
   const view = {
     ...packageView(await releasedConfig(config), views, "npm run generate"),
     openapiFetchRange: OPENAPI_FETCH_RANGE,
+    openapiHelpersRange: OPENAPI_HELPERS_RANGE,
   };
   const files = [...renderPackageFiles(view, templates), ...(await changelogFiles(config))];
   return [...runtime, ...(config.format === "prettier" ? await formatFiles(files) : files)];

@@ -304,10 +304,14 @@ export function valuesConstName(typeName: string): string {
     .filter(Boolean)
     .map((w) => w.toUpperCase());
   const last = parts.pop() ?? "VALUE";
-  const plural = /(S|X|Z|CH|SH)$/.test(last)
-    ? last + "ES"
-    : /[^AEIOU]Y$/.test(last)
-      ? last.slice(0, -1) + "IES"
-      : last + "S";
+  const plural = /IS$/.test(last)
+    ? last.slice(0, -2) + "ES" // ANALYSIS → ANALYSES
+    : /(SS|US|AS|OS|X|Z|CH|SH)$/.test(last)
+      ? last + "ES"
+      : /S$/.test(last)
+        ? last // already plural: a schema named `enabled-repositories` or `ecosystems`
+        : /[^AEIOU]Y$/.test(last)
+          ? last.slice(0, -1) + "IES"
+          : last + "S";
   return [...parts, plural].join("_");
 }

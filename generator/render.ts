@@ -18,6 +18,7 @@ import { exampleCall, memberPaths } from "./examples.js";
 import type { ApiModel, GroupModel, OperationModel } from "./model.js";
 import type { SchemeDoc } from "./security.js";
 import { projectsFields } from "./type-exprs.js";
+import { trimAbsentStubs } from "./types-trim.js";
 import {
   apiNames,
   namespacesOf,
@@ -174,7 +175,7 @@ export async function renderTypes(
     },
   };
   const ast = ot.transformSchema(document as never, ctx as never);
-  return ot.COMMENT_HEADER + ot.astToString(ast);
+  return ot.COMMENT_HEADER + ot.astToString(trimAbsentStubs(ts, ast) as never);
 }
 
 /** `{ type: object }` with no properties, no additionalProperties and no composition. */

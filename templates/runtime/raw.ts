@@ -1,11 +1,29 @@
-// `transportFetch(t)`: `fetch` through a transport, for the raw openapi-fetch client, and the
-// path serializer that keeps that client's path values from escaping their segment. Its own
-// module, so that a bundle of named calls leaves it out.
-import { createQuerySerializer, defaultPathSerializer } from "openapi-fetch";
+// `createRawClient(t)`: the openapi-fetch client over a transport (`client.raw`), made of
+// `transportFetch(t)`, `fetch` through the transport, and the path serializer that keeps that
+// client's path values from escaping their segment. Its own module, so that a bundle of named
+// calls leaves it out.
+import createClient, { createQuerySerializer, defaultPathSerializer } from "openapi-fetch";
 import { UsageError } from "./errors.js";
 import { type Built, internalsOf } from "./internals.js";
+import type { RawClient } from "./raw-client.js";
 import { pathValue } from "./request.js";
 import type { Transport } from "./types.js";
+
+/**
+ * openapi-fetch's client over a transport, for any path of `Paths`: `{ data, error, response }`,
+ * with the transport's auth, timeout, retries and logging. What each client's `raw` is.
+ */
+export function createRawClient<Paths extends object>(t: Transport): RawClient<Paths> {
+  const client = createClient<Paths>({
+    baseUrl: t.baseUrl,
+    fetch: transportFetch(t),
+    pathSerializer: rawPathSerializer,
+    querySerializer: rawQuerySerializer,
+  });
+  // The object is openapi-fetch's; its type is the copy in raw-client.ts (why: there). TypeScript
+  // cannot relate two copies of those generic signatures: it runs for minutes and gives up.
+  return client as unknown as RawClient<Paths>;
+}
 
 const SAFE_METHODS = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS"];
 

@@ -164,6 +164,12 @@ describe("valuesConstName", () => {
     ["Day", "DAYS"],
     ["Box", "BOXES"],
     ["Match", "MATCHES"],
+    ["Address", "ADDRESSES"],
+    ["Analysis", "ANALYSES"],
+    ["Alias", "ALIASES"],
+    ["SecurityAdvisoryEcosystems", "SECURITY_ADVISORY_ECOSYSTEMS"],
+    ["EnabledRepositories", "ENABLED_REPOSITORIES"],
+    ["ActionsDefaultWorkflowPermissions", "ACTIONS_DEFAULT_WORKFLOW_PERMISSIONS"],
   ];
   it.each(cases)("%s → %s", (given, want) => {
     expect(valuesConstName(given)).toBe(want);

@@ -4,12 +4,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
-import createClient, { type Client } from "openapi-fetch";
-import {
-  rawPathSerializer,
-  rawQuerySerializer,
-  transportFetch,
-} from "../../templates/runtime/raw.js";
+import type { RawClient } from "../../templates/runtime/raw-client.js";
+import { createRawClient } from "../../templates/runtime/raw.js";
 import type { Logger, Transport } from "../../templates/runtime/types.js";
 
 export {
@@ -169,14 +165,9 @@ export async function timed(
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type LoosePaths = any;
 
-/** The raw client, built exactly as the generated client's `raw` getter builds it. */
-export function rawClient(t: Transport): Client<LoosePaths> {
-  return createClient<LoosePaths>({
-    baseUrl: t.baseUrl,
-    fetch: transportFetch(t),
-    pathSerializer: rawPathSerializer,
-    querySerializer: rawQuerySerializer,
-  });
+/** The raw client, built by what the generated client's `raw` getter calls. */
+export function rawClient(t: Transport): RawClient<LoosePaths> {
+  return createRawClient<LoosePaths>(t);
 }
 
 /**

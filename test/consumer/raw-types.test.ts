@@ -1,0 +1,56 @@
+// The raw client (`client.raw`, openapi-fetch over the package's `paths`) keeps its typing now
+// that types-trim.ts drops openapi-typescript's `?: never` stubs: a method a path lacks, a
+// parameter group an operation lacks and a missing required body or path parameter are still
+// errors, and results keep their types. Strict tsc over the generated package.
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { strictTsc } from "../support/tsc.js";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const DIR = join(ROOT, ".xdr-test-tmp", `raw-types-${process.pid}`);
+
+const CONSUMER = `import { createXdr } from "xdr-sdk";
+
+const xdr = createXdr({ clientId: "id", clientSecret: "secret" });
+
+export async function raw(): Promise<string[]> {
+  const out: string[] = [];
+  const inspected = await xdr.iroh.raw.POST("/iroh/iroh-inspect/inspect", { body: { content: "x" } });
+  for (const o of inspected.data ?? []) out.push(o.type, o.value);
+  const judgement = await xdr.ctia.raw.GET("/ctia/judgement/{id}", { params: { path: { id: "j" } } });
+  out.push(judgement.data?.id ?? "");
+  // @ts-expect-error inspect is POST only
+  await xdr.iroh.raw.GET("/iroh/iroh-inspect/inspect");
+  // @ts-expect-error the body is required
+  await xdr.iroh.raw.POST("/iroh/iroh-inspect/inspect", {});
+  // @ts-expect-error inspect takes no query parameter
+  await xdr.iroh.raw.POST("/iroh/iroh-inspect/inspect", { params: { query: { a: 1 } }, body: { content: "x" } });
+  // @ts-expect-error the path parameter is required
+  await xdr.ctia.raw.GET("/ctia/judgement/{id}", { params: { path: {} } });
+  // @ts-expect-error a GET sends no body
+  await xdr.ctia.raw.GET("/ctia/judgement/{id}", { params: { path: { id: "j" } }, body: { id: "j" } });
+  return out;
+}
+
+export async function named(): Promise<number> {
+  // A body-style method whose operation has no query takes no query keys beyond RequestOptions'.
+  const observables = await xdr.iroh.inspect({ content: "x" });
+  const verdicts = await xdr.iroh.enrich.deliberate(observables, { query: { mids: [] } });
+  return verdicts.data?.length ?? 0;
+}
+`;
+
+afterAll(() => rmSync(DIR, { recursive: true, force: true }));
+
+describe("raw client types", () => {
+  it("keep openapi-fetch's checks over the trimmed paths", () => {
+    rmSync(DIR, { recursive: true, force: true });
+    mkdirSync(join(DIR, "node_modules"), { recursive: true });
+    symlinkSync(join(ROOT, "generated"), join(DIR, "node_modules", "xdr-sdk"), "dir");
+    writeFileSync(join(DIR, "consumer.ts"), CONSUMER);
+    const r = strictTsc(DIR, { files: ["consumer.ts"] });
+    expect(r.output).toBe("");
+    expect(r.status).toBe(0);
+  }, 120_000);
+});
