@@ -56,6 +56,16 @@ export interface PackageConfig {
   readonly name: string;
   readonly version: string;
   readonly description: string;
+  /** npm's `keywords`. */
+  readonly keywords?: readonly string[];
+  /** The https URL of the package's git repository (npm's `repository`). */
+  readonly repository?: string;
+  /** The package's folder in that repository (`repository.directory`). */
+  readonly directory?: string;
+  /** npm's `homepage`; on GitHub and GitLab derived from `repository` when absent. */
+  readonly homepage?: string;
+  /** Where to report issues (`bugs.url`); on GitHub and GitLab derived from `repository`. */
+  readonly bugs?: string;
 }
 
 export interface Config {
@@ -118,6 +128,12 @@ export function parseConfig(raw: unknown, file: string, dir: string): Config {
   };
   const str = (value: unknown, path: (string | number)[]): string =>
     typeof value === "string" && value !== "" ? value : fail(path, "expected a non-empty string");
+  const httpsUrl = (value: unknown, path: (string | number)[]): string => {
+    const text = str(value, path);
+    return URL.canParse(text) && new URL(text).protocol === "https:"
+      ? text
+      : fail(path, "expected an https:// URL");
+  };
   const strings = (value: unknown, path: (string | number)[]): string[] =>
     Array.isArray(value)
       ? value.map((v, i) => str(v, [...path, i]))
@@ -197,6 +213,17 @@ export function parseConfig(raw: unknown, file: string, dir: string): Config {
       version: pkg.version === undefined ? "0.0.0" : str(pkg.version, ["package", "version"]),
       description:
         pkg.description === undefined ? "" : str(pkg.description, ["package", "description"]),
+      ...(pkg.keywords === undefined
+        ? {}
+        : { keywords: strings(pkg.keywords, ["package", "keywords"]) }),
+      ...Object.fromEntries(
+        (["repository", "homepage", "bugs"] as const)
+          .filter((key) => pkg[key] !== undefined)
+          .map((key) => [key, httpsUrl(pkg[key], ["package", key])]),
+      ),
+      ...(pkg.directory === undefined
+        ? {}
+        : { directory: str(pkg.directory, ["package", "directory"]) }),
     },
     tokenUrls:
       root.tokenUrls === undefined

@@ -19,6 +19,7 @@ import type { ApiModel, GroupModel, OperationModel } from "./model.js";
 import type { SchemeDoc } from "./security.js";
 import { projectsFields } from "./type-exprs.js";
 import { trimAbsentStubs } from "./types-trim.js";
+import { packageLinks } from "./package-links.js";
 import {
   apiNames,
   namespacesOf,
@@ -554,6 +555,8 @@ export interface PackageView {
   version: string;
   description: string;
   mdDescription: string;
+  /** `keywords`, `homepage`, `bugs`, `repository`: package.json lines (package-links.ts). */
+  links: string;
   xdr: boolean;
   apis: ApiView[];
   exportsJson: string;
@@ -618,6 +621,7 @@ export function packageView(
     version: config.package.version,
     description: config.package.description,
     mdDescription: mdInline(config.package.description),
+    links: packageLinks(config.package),
     xdr: config.xdr,
     apis,
     // Indented to sit at the second level of package.json.hbs.

@@ -26,7 +26,7 @@ export { createTransport } from "./transport.js";
 export { withEnvironment, requireCredentials, consoleLogger, ENVIRONMENT } from "./env.js";
 export { proxyFromEnvironment } from "./proxy.js";
 export { paginate } from "./pagination.js";
-export { createRawClient, transportFetch, rawPathSerializer, rawQuerySerializer } from "./raw.js";
+export { rawClientOf, transportFetch, rawPathSerializer, rawQuerySerializer } from "./raw.js";
 export type { RawClient } from "./raw-client.js";
 export { clearTokenCache } from "./token.js";
 export { scopeCovers, missingScopes } from "./scopes.js";

@@ -1,4 +1,4 @@
-// `createRawClient(t)`: the openapi-fetch client over a transport (`client.raw`), made of
+// `rawClientOf(t)`: the openapi-fetch client over a transport (`client.raw`), made of
 // `transportFetch(t)`, `fetch` through the transport, and the path serializer that keeps that
 // client's path values from escaping their segment. Its own module, so that a bundle of named
 // calls leaves it out.
@@ -13,7 +13,7 @@ import type { Transport } from "./types.js";
  * openapi-fetch's client over a transport, for any path of `Paths`: `{ data, error, response }`,
  * with the transport's auth, timeout, retries and logging. What each client's `raw` is.
  */
-export function createRawClient<Paths extends object>(t: Transport): RawClient<Paths> {
+export function rawClientOf<Paths extends object>(t: Transport): RawClient<Paths> {
   const client = createClient<Paths>({
     baseUrl: t.baseUrl,
     fetch: transportFetch(t),

@@ -120,12 +120,17 @@ afterAll(async () => {
 });
 
 describe("a strict consumer of the packed package", () => {
-  it("installs with its one dependency", () => {
+  it("installs with its dependencies: openapi-fetch and the helper types of its client type", () => {
     const pkg = JSON.parse(
       readFileSync(join(ctx.project, "node_modules/xdr-sdk/package.json"), "utf8"),
     );
-    expect(pkg.dependencies).toEqual({ "openapi-fetch": expect.any(String) });
-    expect(readdirSync(join(ctx.project, "node_modules"))).toContain("openapi-fetch");
+    expect(pkg.dependencies).toEqual({
+      "openapi-fetch": expect.any(String),
+      "openapi-typescript-helpers": expect.any(String),
+    });
+    expect(readdirSync(join(ctx.project, "node_modules"))).toEqual(
+      expect.arrayContaining(["openapi-fetch", "openapi-typescript-helpers"]),
+    );
   });
 
   describe.each([["5.9" as const], ["7" as const]])("TypeScript %s, nodenext", (version) => {

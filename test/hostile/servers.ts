@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import type { RawClient } from "../../templates/runtime/raw-client.js";
-import { createRawClient } from "../../templates/runtime/raw.js";
+import { rawClientOf } from "../../templates/runtime/raw.js";
 import type { Logger, Transport } from "../../templates/runtime/types.js";
 
 export {
@@ -167,7 +167,7 @@ export type LoosePaths = any;
 
 /** The raw client, built by what the generated client's `raw` getter calls. */
 export function rawClient(t: Transport): RawClient<LoosePaths> {
-  return createRawClient<LoosePaths>(t);
+  return rawClientOf<LoosePaths>(t);
 }
 
 /**
