@@ -2,10 +2,10 @@
 // that types-trim.ts drops openapi-typescript's `?: never` stubs: a method a path lacks, a
 // parameter group an operation lacks and a missing required body or path parameter are still
 // errors, and results keep their types. Strict tsc over the generated package.
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { strictTsc } from "../support/tsc.js";
+import { compileConsumer } from "../support/tsc.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const DIR = join(ROOT, ".xdr-test-tmp", `raw-types-${process.pid}`);
@@ -45,11 +45,7 @@ afterAll(() => rmSync(DIR, { recursive: true, force: true }));
 
 describe("raw client types", () => {
   it("keep openapi-fetch's checks over the trimmed paths", () => {
-    rmSync(DIR, { recursive: true, force: true });
-    mkdirSync(join(DIR, "node_modules"), { recursive: true });
-    symlinkSync(join(ROOT, "generated"), join(DIR, "node_modules", "xdr-sdk"), "dir");
-    writeFileSync(join(DIR, "consumer.ts"), CONSUMER);
-    const r = strictTsc(DIR, { files: ["consumer.ts"] });
+    const r = compileConsumer(DIR, CONSUMER);
     expect(r.output).toBe("");
     expect(r.status).toBe(0);
   }, 120_000);

@@ -1,7 +1,7 @@
 // One strict `tsc -p` over generated output, as a consumer would compile it: the shared settings
 // of the tests that type-check packages (declarations included, nothing skipped).
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -41,4 +41,19 @@ export function strictTsc(
   );
   const r = spawnSync(process.execPath, [TSC, "-p", config], { encoding: "utf8" });
   return { output: (r.stdout ?? "") + (r.stderr ?? ""), status: r.status };
+}
+
+/**
+ * A strict consumer of the generated package: `dir` (emptied first) gets `node_modules/xdr-sdk`
+ * linking to generated/ and `consumer.ts` holding `source`, which tsc then compiles.
+ */
+export function compileConsumer(
+  dir: string,
+  source: string,
+): { output: string; status: number | null } {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, "node_modules"), { recursive: true });
+  symlinkSync(join(ROOT, "generated"), join(dir, "node_modules", "xdr-sdk"), "dir");
+  writeFileSync(join(dir, "consumer.ts"), source);
+  return strictTsc(dir, { files: ["consumer.ts"] });
 }
