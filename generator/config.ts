@@ -128,11 +128,26 @@ export function parseConfig(raw: unknown, file: string, dir: string): Config {
   };
   const str = (value: unknown, path: (string | number)[]): string =>
     typeof value === "string" && value !== "" ? value : fail(path, "expected a non-empty string");
+  // Written into the published package.json: a token in `user:pass@` would be published too.
   const httpsUrl = (value: unknown, path: (string | number)[]): string => {
     const text = str(value, path);
-    return URL.canParse(text) && new URL(text).protocol === "https:"
+    if (!URL.canParse(text) || new URL(text).protocol !== "https:")
+      return fail(path, "expected an https:// URL");
+    const url = new URL(text);
+    if (url.username || url.password)
+      return fail(path, "must not hold credentials (user:password@): it is published");
+    if (url.search || url.hash) return fail(path, "expected a URL without a query or fragment");
+    return text;
+  };
+  /** `package.directory`: a plain relative folder of the repository it names. */
+  const folder = (value: unknown, repository: unknown): string => {
+    const path = ["package", "directory"];
+    const text = str(value, path);
+    if (repository === undefined) return fail(path, "needs package.repository");
+    const parts = text.split("/");
+    return parts.every((p) => /^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(p))
       ? text
-      : fail(path, "expected an https:// URL");
+      : fail(path, "expected a relative folder such as packages/sdk (letters, digits, . _ -)");
   };
   const strings = (value: unknown, path: (string | number)[]): string[] =>
     Array.isArray(value)
@@ -221,9 +236,7 @@ export function parseConfig(raw: unknown, file: string, dir: string): Config {
           .filter((key) => pkg[key] !== undefined)
           .map((key) => [key, httpsUrl(pkg[key], ["package", key])]),
       ),
-      ...(pkg.directory === undefined
-        ? {}
-        : { directory: str(pkg.directory, ["package", "directory"]) }),
+      ...(pkg.directory === undefined ? {} : { directory: folder(pkg.directory, pkg.repository) }),
     },
     tokenUrls:
       root.tokenUrls === undefined

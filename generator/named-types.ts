@@ -106,7 +106,9 @@ export function apiNames(
       type: `components["schemas"][${tsString(name)}]`,
     });
     const values = stringEnum(schema);
-    const listName = values && valuesConstName(typeName);
+    // `Ecosystem` and `Ecosystems` share a plural: the second list takes a suffix.
+    const plural = values && valuesConstName(typeName);
+    const listName = plural && taken.has(plural) ? `${plural}_VALUES` : plural;
     if (values && listName && !taken.has(listName)) {
       taken.add(listName);
       listNames.set(typeName, listName);

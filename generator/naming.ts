@@ -296,6 +296,21 @@ export function schemaTypeNames(
  * (`ObservableType` → `OBSERVABLE_TYPES`, `Severity` → `SEVERITIES`, `IncidentStatus` →
  * `INCIDENT_STATUSES`, `TLP` → `TLPS`).
  */
+/** Singular words ending in -is whose plural is -es; any other -s word is taken as a plural. */
+const LATIN_IS = new Set([
+  "ANALYSIS",
+  "AXIS",
+  "BASIS",
+  "CRISIS",
+  "DIAGNOSIS",
+  "EMPHASIS",
+  "HYPOTHESIS",
+  "PARENTHESIS",
+  "PROGNOSIS",
+  "SYNOPSIS",
+  "THESIS",
+]);
+
 export function valuesConstName(typeName: string): string {
   const parts = typeName
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
@@ -304,12 +319,12 @@ export function valuesConstName(typeName: string): string {
     .filter(Boolean)
     .map((w) => w.toUpperCase());
   const last = parts.pop() ?? "VALUE";
-  const plural = /IS$/.test(last)
+  const plural = LATIN_IS.has(last)
     ? last.slice(0, -2) + "ES" // ANALYSIS → ANALYSES
-    : /(SS|US|AS|OS|X|Z|CH|SH)$/.test(last)
-      ? last + "ES"
+    : /(SS|US|X|Z|CH|SH)$/.test(last)
+      ? last + "ES" // STATUS → STATUSES
       : /S$/.test(last)
-        ? last // already plural: a schema named `enabled-repositories` or `ecosystems`
+        ? last // already plural: `enabled-repositories`, `ecosystems`, `apis`, `schemas`
         : /[^AEIOU]Y$/.test(last)
           ? last.slice(0, -1) + "IES"
           : last + "S";

@@ -8,7 +8,7 @@ const FORGES = new Set(["github.com", "gitlab.com"]);
 export function packageLinks(pkg: PackageConfig): string {
   const fields: Record<string, unknown> = {};
   if (pkg.keywords?.length) fields.keywords = pkg.keywords;
-  const repo = pkg.repository?.replace(/\.git$/, "").replace(/\/+$/, "");
+  const repo = pkg.repository?.replace(/\/+$/, "").replace(/\.git$/, "");
   const forge = repo !== undefined && FORGES.has(new URL(repo).hostname);
   const readme =
     repo && forge

@@ -61,8 +61,14 @@ export async function readPrecompiled(
   ) {
     return undefined;
   }
-  // Keys are hex digests, but the table is read from disk: no prototype to trip over.
-  return new Map(Object.entries(parsed.files));
+  // Keys are hex digests, but the table is read from disk: no prototype to trip over. An entry
+  // of the wrong shape is a miss (compiled again), never written out as it is.
+  const valid = (e: unknown): e is Precompiled =>
+    typeof e === "object" &&
+    e !== null &&
+    typeof (e as Precompiled).js === "string" &&
+    ["string", "undefined"].includes(typeof (e as Precompiled).dts);
+  return new Map(Object.entries(parsed.files).filter(([, e]) => valid(e)));
 }
 
 /**

@@ -18,7 +18,6 @@ import { exampleCall, memberPaths } from "./examples.js";
 import type { ApiModel, GroupModel, OperationModel } from "./model.js";
 import type { SchemeDoc } from "./security.js";
 import { projectsFields } from "./type-exprs.js";
-import { trimAbsentStubs } from "./types-trim.js";
 import { packageLinks } from "./package-links.js";
 import {
   apiNames,
@@ -176,7 +175,7 @@ export async function renderTypes(
     },
   };
   const ast = ot.transformSchema(document as never, ctx as never);
-  return ot.COMMENT_HEADER + ot.astToString(trimAbsentStubs(ts, ast) as never);
+  return ot.COMMENT_HEADER + ot.astToString(ast);
 }
 
 /** `{ type: object }` with no properties, no additionalProperties and no composition. */
@@ -594,8 +593,9 @@ export function packageView(
     };
   }
   // The rate budget: its own entry points, so that clients without one never load it (and the
-  // Redis store never loads unless asked for).
-  for (const module of ["budget", "budget-redis"]) {
+  // Redis store never loads unless asked for). openapi-fetch: the raw client under openapi-fetch's
+  // own type, whose declarations only a project importing this entry point type-checks.
+  for (const module of ["budget", "budget-redis", "openapi-fetch"]) {
     exportsMap[`./${module}`] = {
       types: `./dist/runtime/${module}.d.ts`,
       default: `./dist/runtime/${module}.js`,

@@ -3,10 +3,10 @@
 // Why a copy: importing any type from "openapi-fetch" puts its whole declaration file in a
 // consumer's program, and a full lib check of it costs ~150k instantiations and ~50 MB of tsc's
 // memory, mostly for its `MethodResponse` and `ClientPathsWithMethod` helpers, which the client
-// never uses (bench line 9). The declarations are the originals unchanged:
+// never uses (bench line 9: type-check cost at scale). The declarations are the originals unchanged:
 // test/runtime/raw-client.test.ts compares each with the installed openapi-fetch. TypeScript
-// cannot relate two copies of these generic signatures, so code typed with openapi-fetch's own
-// `Client<paths>` takes `client.raw as unknown as Client<paths>` (the object is that client).
+// cannot relate two copies of these generic signatures: code typed with openapi-fetch's own
+// `Client<paths>` gets it from `asOpenapiFetch(client.raw)` (openapi-fetch.ts, its own entry).
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-empty-object-type */
 /*!
  * openapi-fetch is MIT licensed:

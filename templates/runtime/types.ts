@@ -94,14 +94,7 @@ export type PageItem<R> = R extends readonly (infer I)[]
 
 // ---- Type helpers over openapi-typescript's operation objects ----------------------------------
 
-// `unknown`: the group is absent (types-trim.ts drops `query?: never`), so nothing to infer from.
-type Present<T> = [T] extends [never]
-  ? object
-  : [T] extends [undefined]
-    ? object
-    : unknown extends T
-      ? object
-      : NonNullable<T>;
+type Present<T> = [T] extends [never] ? object : [T] extends [undefined] ? object : NonNullable<T>;
 
 export type PathParams<O> = O extends { parameters: { path?: infer P } } ? Present<P> : object;
 export type QueryParams<O> = O extends { parameters: { query?: infer Q } } ? Present<Q> : object;

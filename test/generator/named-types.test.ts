@@ -166,7 +166,13 @@ describe("valuesConstName", () => {
     ["Match", "MATCHES"],
     ["Address", "ADDRESSES"],
     ["Analysis", "ANALYSES"],
-    ["Alias", "ALIASES"],
+    ["Campus", "CAMPUSES"],
+    ["AllowedApis", "ALLOWED_APIS"],
+    ["Uris", "URIS"],
+    ["Repos", "REPOS"],
+    ["Schemas", "SCHEMAS"],
+    ["Scenarios", "SCENARIOS"],
+    ["Ideas", "IDEAS"],
     ["SecurityAdvisoryEcosystems", "SECURITY_ADVISORY_ECOSYSTEMS"],
     ["EnabledRepositories", "ENABLED_REPOSITORIES"],
     ["ActionsDefaultWorkflowPermissions", "ACTIONS_DEFAULT_WORKFLOW_PERMISSIONS"],
@@ -410,6 +416,8 @@ describe("apiNames", () => {
             ObservableType: { type: "string", enum: ["ip", "domain", "ip"] },
             Count: { type: "integer", enum: [1, 2] },
             Body116639Junk: { type: "object" },
+            Ecosystem: { type: "string", enum: ["npm"] },
+            Ecosystems: { type: "string", enum: ["npm", "pip"] },
           },
         },
       ),
@@ -431,6 +439,8 @@ describe("apiNames", () => {
       ["RateLimitError", "RateLimitErrorSchema"],
       ["ObservableType", "ObservableType"],
       ["Count", "Count"],
+      ["Ecosystem", "Ecosystem"],
+      ["Ecosystems", "Ecosystems"],
     ]);
   });
 
@@ -441,8 +451,15 @@ describe("apiNames", () => {
         type: "ObservableType",
         literal: '["ip", "domain"]',
       }),
+      expect.objectContaining({ name: "ECOSYSTEMS", type: "Ecosystem" }),
+      // An already-plural schema name meets the plural of another: a suffix, not a lost list.
+      expect.objectContaining({ name: "ECOSYSTEMS_VALUES", type: "Ecosystems" }),
     ]);
-    expect(names.view.valueExports).toEqual(["OBSERVABLE_TYPES"]);
+    expect(names.view.valueExports).toEqual([
+      "OBSERVABLE_TYPES",
+      "ECOSYSTEMS",
+      "ECOSYSTEMS_VALUES",
+    ]);
   });
 });
 

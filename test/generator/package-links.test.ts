@@ -33,7 +33,7 @@ describe("packageLinks", () => {
     [
       "a GitLab repository at its root",
       {
-        given: { repository: "https://gitlab.com/g/p/" },
+        given: { repository: "https://gitlab.com/g/p.git/" },
         want: {
           homepage: "https://gitlab.com/g/p#readme",
           bugs: { url: "https://gitlab.com/g/p/issues" },
@@ -85,13 +85,26 @@ describe("config package links", () => {
     });
   });
 
+  it("refuses a directory without a repository", () => {
+    expect(() => parse({ directory: "sdk" })).toThrow(/needs package.repository/);
+  });
+
+  it("never repeats a refused URL's credentials", () => {
+    expect(() => parse({ repository: "https://ghp_secret:x@github.com/o/r" })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining("ghp_secret") }),
+    );
+  });
+
   it.each([
     ["repository", "git@github.com:o/r.git", "/package/repository"],
     ["homepage", "http://example.com", "/package/homepage"],
     ["keywords", "cisco", "/package/keywords"],
+    ["repository", "https://ghp_secret:x@github.com/o/r", "/package/repository"],
+    ["repository", "https://github.com/o/r?token=1", "/package/repository"],
+    ["directory", "../etc", "/package/directory"],
   ])("refuses %s %j, naming the place", (key, value, pointer) => {
     try {
-      parse({ [key]: value });
+      parse({ repository: "https://github.com/o/r", [key]: value });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(BadInputError);

@@ -41,6 +41,14 @@ describe("readPrecompiled", () => {
     expect(await readPrecompiled(join(dir, "missing.json"), stamp)).toBeUndefined();
     expect(await readPrecompiled(join(dir, "broken.json"), stamp)).toBeUndefined();
   });
+  it("drops entries of the wrong shape: they are compiled again", async () => {
+    const odd = join(dir, "odd.json");
+    const files = { a: { js: 5 }, b: null, c: { js: "J", dts: 1 }, d: { js: "J", dts: "D" } };
+    writeFileSync(odd, JSON.stringify({ ...stamp, files }));
+    expect([...((await readPrecompiled(odd, stamp)) ?? [])]).toEqual([
+      ["d", { js: "J", dts: "D" }],
+    ]);
+  });
 });
 
 describe("compileFiles with a table", () => {

@@ -49,6 +49,21 @@ describe("runtime/raw-client.ts", () => {
     expect(copy.get(name)).toBe(original.get(name));
   });
 
+  it("imports the same helper types from openapi-typescript-helpers", () => {
+    const imported = (file: string) =>
+      [
+        ...readFileSync(file, "utf8").matchAll(
+          /import(?: type)? \{([^}]*)\} from ['"]openapi-typescript-helpers['"]/g,
+        ),
+      ]
+        .flatMap((m) => m[1]!.split(","))
+        .map((n) => n.trim())
+        .filter(Boolean)
+        .sort();
+    expect(imported(COPY).length).toBeGreaterThan(5);
+    expect(imported(COPY)).toEqual(imported(ORIGINAL));
+  });
+
   it("holds the declarations Client needs, and only those", () => {
     expect(copy.has("Client")).toBe(true);
     // The helpers whose check costs ~150k instantiations stay out.
