@@ -71,11 +71,12 @@ export function changelogMarkdown(config: Config, state: ReleaseState): string {
     "# Changelog",
     "",
     `Changes to the API surface of ${config.package.name}, written by xdr-codegen when a spec ` +
-      "changes. A breaking change bumps the major version (the minor below 1.0.0), an addition " +
-      "the minor, anything else the patch.",
+      "changes (and, under SDK, changes of the generated code itself). A breaking change bumps " +
+      "the major version (the minor below 1.0.0), an addition the minor, anything else the patch.",
   ];
   for (const entry of state.entries) {
     lines.push("", `## ${entry.version} (${entry.date})`);
+    if (entry.notes?.length) lines.push("", "### SDK", "", ...entry.notes.map((n) => `- ${n}`));
     for (const api of entry.apis) {
       if (api.changes.length > 0) lines.push("", ...apiSection(api, "###"));
     }

@@ -22,6 +22,11 @@ export interface ReleaseEntry {
   date: string;
   bump: Bump;
   apis: ApiDiff[];
+  /**
+   * Changes no spec diff can see, written by the maintainer who made them: the generated code's
+   * own surface (a type, an entry point). Listed first in the changelog entry.
+   */
+  notes?: string[];
 }
 
 /** A hand-written spec: a hash of its inputs and the surface they gave (see encodeSurface). */
@@ -114,6 +119,10 @@ export async function readRelease(config: Config): Promise<ReleaseState | undefi
     const entry = obj(e, ["entries", i]);
     str(entry.version, ["entries", i, "version"]);
     if (!Array.isArray(entry.apis)) fail(["entries", i, "apis"], "expected an array");
+    if (entry.notes !== undefined) {
+      if (!Array.isArray(entry.notes)) fail(["entries", i, "notes"], "expected an array");
+      (entry.notes as unknown[]).forEach((n, j) => str(n, ["entries", i, "notes", j]));
+    }
   });
   const pending = list("pending");
   pending.forEach((p, i) => {

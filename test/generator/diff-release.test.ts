@@ -192,6 +192,21 @@ describe("release state", () => {
     );
     writeFileSync(stateFile(), "{ nope");
     await expect(readRelease(config)).rejects.toThrow(/sdk\.release\.json: malformed JSON/);
+    const entry = { version: "1.1.0", date: "2026-11-30", bump: "minor", apis: [], notes: [7] };
+    writeFileSync(stateFile(), JSON.stringify({ version: "1.1.0", entries: [entry] }));
+    await expect(readRelease(config)).rejects.toThrow(
+      /sdk\.release\.json \(#\/entries\/0\/notes\/0\): expected a string$/,
+    );
+  });
+
+  it("lists an entry's notes (changes of the generated code) under SDK, first", async () => {
+    const notes = ["**Breaking**: `raw` is typed `RawClient<paths>`.", "A new entry point."];
+    const entry = { version: "1.1.0", date: "2026-11-30", bump: "major", apis: [], notes };
+    writeFileSync(stateFile(), JSON.stringify({ version: "1.1.0", entries: [entry] }));
+    const [file] = await changelogFiles(config);
+    expect(file!.content).toContain(
+      "## 1.1.0 (2026-11-30)\n\n### SDK\n\n- **Breaking**: `raw` is typed `RawClient<paths>`.\n- A new entry point.\n",
+    );
   });
 });
 
