@@ -5,6 +5,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
+import { asOpenapiFetch } from "../../templates/runtime/openapi-fetch.js";
+import type { RawClient } from "../../templates/runtime/raw-client.js";
 import { describe, expect, it } from "vitest";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -70,5 +72,12 @@ describe("runtime/raw-client.ts", () => {
     for (const name of ["MethodResponse", "ClientPathsWithMethod", "PathBasedClient"]) {
       expect(copy.has(name)).toBe(false);
     }
+  });
+});
+
+describe("asOpenapiFetch", () => {
+  it("returns the raw client itself: only its type changes", () => {
+    const raw = {} as RawClient<object>;
+    expect(asOpenapiFetch(raw)).toBe(raw);
   });
 });
