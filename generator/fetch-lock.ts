@@ -169,16 +169,17 @@ export async function readLock(lockFile: string): Promise<SpecLock | undefined> 
   return lock;
 }
 
+/** What a lock says of its document, without where and when it was fetched. */
+export function summaryOf(lock: SpecSummary): SpecSummary {
+  const { sha256, size, openapi, title, version, operations } = lock;
+  return { sha256, size, openapi, title, version, operations };
+}
+
 /** The lock file text: stable key order, 2-space JSON, trailing newline. */
 export function serializeLock(lock: SpecLock): string {
   const ordered: SpecLock = {
     url: lock.url,
-    sha256: lock.sha256,
-    size: lock.size,
-    openapi: lock.openapi,
-    title: lock.title,
-    version: lock.version,
-    operations: lock.operations,
+    ...summaryOf(lock),
     fetchedAt: lock.fetchedAt,
     fetchedFrom: lock.fetchedFrom,
   };

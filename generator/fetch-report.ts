@@ -5,7 +5,13 @@
  * that needs nothing but the two documents.
  */
 import { readFile } from "node:fs/promises";
-import { analyzeSpec, type AnalyzedSpec, type SpecLock, type SpecSummary } from "./fetch-lock.js";
+import {
+  analyzeSpec,
+  summaryOf,
+  type AnalyzedSpec,
+  type SpecLock,
+  type SpecSummary,
+} from "./fetch-lock.js";
 import type { LockedDocument, Source } from "./fetch-sources.js";
 import { describeError, errorCode } from "./fetch-util.js";
 
@@ -42,14 +48,7 @@ export async function diffAgainstLock(
   outFile: string,
   locked?: LockedDocument,
 ): Promise<SpecDiff> {
-  const before: SpecSummary = {
-    sha256: lock.sha256,
-    size: lock.size,
-    openapi: lock.openapi,
-    title: lock.title,
-    version: lock.version,
-    operations: lock.operations,
-  };
+  const before = summaryOf(lock);
   const after = spec.summary;
   const fields: SpecFieldChange["field"][] = [
     "sha256",
