@@ -6,8 +6,13 @@
 // Every step is one Lua script, so it is atomic; time is Redis's (`TIME`), never a host's, and all
 // durations cross the wire relative, so hosts with skewed clocks agree. Keys share one hash tag
 // per budget (`{key}`), so that the scripts also run on Redis Cluster.
-import type { BudgetStore, StoreState, TakeResult, WaitReason } from "./budget.js";
-import { PACE_TTL_MS } from "./budget.js";
+import {
+  type BudgetStore,
+  type StoreState,
+  type TakeResult,
+  type WaitReason,
+  PACE_TTL_MS,
+} from "./budget-store.js";
 import { hex, subtle, type TokenStore } from "./budget-token.js";
 
 /** What the store needs of a Redis client: ioredis's `Redis` and `Cluster` have it. */
