@@ -20,8 +20,8 @@ import { DEFAULT_TEMPLATES } from "../generator/generate.js";
 import { loadSpec } from "../generator/load.js";
 import { buildModel } from "../generator/model.js";
 import { PRECOMPILED_FILE, readPrecompiled } from "../generator/precompiled.js";
+import { apiView } from "../generator/api-view.js";
 import {
-  apiView,
   loadTemplates,
   renderApiFiles,
   renderTypes,

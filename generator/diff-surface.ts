@@ -5,7 +5,9 @@
 import type { ApiConfig } from "./config.js";
 import { deriveSpec } from "./derive.js";
 import type { LoadedSpec } from "./load.js";
-import { buildModel, resolveRef, type ArgStyle, type OperationModel } from "./model.js";
+import { buildModel } from "./model.js";
+import type { ArgStyle, OperationModel } from "./model-types.js";
+import { resolveRef } from "./ref.js";
 
 export type Primitive = string | number | boolean | null;
 

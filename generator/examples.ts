@@ -4,7 +4,7 @@
 // date-time, email, uri, ipv4…), then from the name (an observable, an incident id, a
 // limit…), then from the type. Required fields always appear; when nothing is required, at most
 // two optional query parameters that say something (an enum, a limit, a query) are shown.
-import type { ApiModel, GroupModel, OperationModel } from "./model.js";
+import type { ApiModel, GroupModel, OperationModel } from "./model-types.js";
 import { resolveRef } from "./ref.js";
 
 type Json = Record<string, unknown>;

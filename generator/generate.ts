@@ -13,15 +13,14 @@ import { deriveSpec } from "./derive.js";
 import { buildModel } from "./model.js";
 import { changelogFiles, releaseHash, releasedConfig, updateRelease } from "./changelog.js";
 import { generateTargets } from "./targets/index.js";
+import { apiView, type ApiView } from "./api-view.js";
+import { packageView } from "./package-view.js";
 import {
-  apiView,
   loadTemplates,
-  packageView,
   renderApiFiles,
   renderPackageFiles,
   renderTypes,
   testingSources,
-  type ApiView,
   type RenderedFile,
   type Templates,
 } from "./render.js";

@@ -8,8 +8,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { jsDoc, mdCode, tsLiteral, tsString } from "./escape.js";
-import type { ApiModel, OperationModel } from "./model.js";
-import type { ApiView, PackageView } from "./render.js";
+import type { ApiModel, OperationModel } from "./model-types.js";
 import { resolveRef } from "./ref.js";
 import { paramsTypeExpr, responseTypeExpr } from "./type-exprs.js";
 import { operationTypeNames, schemaTypeNames, valuesConstName } from "./naming.js";
@@ -163,26 +162,6 @@ export function typesNote(api: ApiModel, byOperation: Map<OperationModel, Operat
     `Each method's argument and result are exported by name (for ${method}: ${example}), ` +
     `and so are the spec's schemas; see the package README, "Types by name".`
   );
-}
-
-/** Several APIs: a root namespace per API whose stem the root does not export already. */
-export function namespacesOf(apis: readonly ApiView[]): PackageView["namespaces"] {
-  if (apis.length < 2) return [];
-  const taken = new Set([
-    ...runtimeExports(),
-    "Xdr",
-    "createXdr",
-    ...apis.flatMap((a) => [a.createFn, a.clientType, a.descriptorConst]),
-    ...apis.flatMap((a) => (a.rootNames ?? []).map((n) => n.replace(/^type /, ""))),
-  ]);
-  return apis.filter((a) => !taken.has(a.stem)).map((a) => ({ name: a.name, stem: a.stem }));
-}
-
-/** The first API offering the root names (IROH, the platform API, in the XDR config). */
-export function rootNamesOf(apis: readonly ApiView[]): Pick<PackageView, "rootNames"> {
-  if (apis.length < 2) return {};
-  const api = apis.find((a) => (a.rootNames ?? []).length > 0);
-  return api ? { rootNames: { from: api.name, names: api.rootNames.join(", ") } } : {};
 }
 
 // ---- The runtime's export names -------------------------------------------------------------

@@ -1,7 +1,8 @@
 // How a standalone client authenticates, from the spec's `securitySchemes` and `security`
 // requirements: the `auth` list of its `ApiDescriptor` (the runtime uses the first scheme the
 // caller gave credentials for), and per operation whether credentials are sent at all. XDR
-// packages keep their own rule (a bearer token from OAuth2 client credentials, in model.ts).
+// packages keep their own rule (a bearer token from OAuth2 client credentials, in
+// model-operation.ts).
 import { resolveRef } from "./ref.js";
 
 type Json = Record<string, unknown>;

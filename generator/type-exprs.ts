@@ -8,7 +8,7 @@
 // The meaning is exactly the helpers' (test/generator/types-scale.test.ts compares them on every
 // operation of the XDR specs and the fixtures): `FlatArgs`, `SplitArgs`, `BodyArg`, `Success`.
 import { tsString } from "./escape.js";
-import type { ApiModel, OperationModel } from "./model.js";
+import type { ApiModel, OperationModel } from "./model-types.js";
 import { resolveRef } from "./ref.js";
 
 type Json = Record<string, unknown>;

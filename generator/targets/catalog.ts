@@ -4,7 +4,8 @@
 import type { ApiEntry, OperationEntry } from "../../templates/cli/catalog.js";
 import { BadInputError } from "../errors.js";
 import type { LoadedSpec } from "../load.js";
-import { resolveRef, type ApiModel, type OperationModel } from "../model.js";
+import type { ApiModel, OperationModel } from "../model-types.js";
+import { resolveRef } from "../ref.js";
 import {
   DEFAULT_SCHEMA_OPTIONS,
   dict,

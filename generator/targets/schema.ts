@@ -2,7 +2,7 @@
 // CLI flag coercion. Every `$ref` is inlined up to a depth bound and cut where it recurses, so the
 // result never holds a dangling reference; keywords a validator or an agent does not need
 // (`discriminator`, `xml`, `example`, `x-*`) are dropped, and long descriptions are shortened.
-import { resolveRef } from "../model.js";
+import { resolveRef } from "../ref.js";
 
 type Json = Record<string, unknown>;
 export type JsonSchema = Record<string, unknown>;

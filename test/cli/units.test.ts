@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { isDestructive, isReadOnly } from "../../generator/targets/catalog.js";
 import { toJsonSchema } from "../../generator/targets/schema.js";
-import type { OperationModel } from "../../generator/model.js";
+import type { OperationModel } from "../../generator/model-types.js";
 import type { OperationEntry } from "../../templates/cli/catalog.js";
 import { configFromEnv, scrub } from "../../templates/cli/env.js";
 import { describeError, exitCodeOf, UsageError } from "../../templates/cli/failure.js";

@@ -2,7 +2,7 @@
 // enums, formats), then from parameter names, then from types; required fields always present.
 import { describe, expect, it } from "vitest";
 import { exampleArgs, exampleCall, literal, memberPaths } from "../../generator/examples.js";
-import type { ApiModel, GroupModel, OperationModel } from "../../generator/model.js";
+import type { ApiModel, GroupModel, OperationModel } from "../../generator/model-types.js";
 
 type Json = Record<string, unknown>;
 

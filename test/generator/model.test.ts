@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { BadInputError } from "../../generator/errors.js";
 import { loadSpec, type LoadedSpec } from "../../generator/load.js";
-import { buildModel, type OperationModel } from "../../generator/model.js";
+import { buildModel } from "../../generator/model.js";
+import type { OperationModel } from "../../generator/model-types.js";
 import { apiConfig } from "./workspace.js";
 
 const api = apiConfig;

@@ -14,7 +14,8 @@ import {
   valuesConstName,
 } from "../../generator/naming.js";
 import { renamePathParameters } from "../../generator/path-params.js";
-import { packageView, type ApiView } from "../../generator/render.js";
+import type { ApiView } from "../../generator/api-view.js";
+import { packageView } from "../../generator/package-view.js";
 import { apiConfig } from "./workspace.js";
 
 describe("snakeParamName", () => {

@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { declarationOf } from "../../generator/compile.js";
 import { loadSpec } from "../../generator/load.js";
 import { buildModel } from "../../generator/model.js";
-import { apiView, loadTemplates, renderApiFiles, renderTypes } from "../../generator/render.js";
+import { apiView } from "../../generator/api-view.js";
+import { loadTemplates, renderApiFiles, renderTypes } from "../../generator/render.js";
 import { reexportDeclaration } from "../../generator/reexports.js";
 import { apiConfig, ROOT } from "./workspace.js";
 

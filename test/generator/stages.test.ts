@@ -7,7 +7,8 @@ import { BadInputError } from "../../generator/errors.js";
 import { FORMAT_LIMIT, formatFiles } from "../../generator/format.js";
 import { loadSpec } from "../../generator/load.js";
 import { buildModel } from "../../generator/model.js";
-import { apiView, loadTemplates, renderApiFiles, renderTypes } from "../../generator/render.js";
+import { apiView } from "../../generator/api-view.js";
+import { loadTemplates, renderApiFiles, renderTypes } from "../../generator/render.js";
 import { assertReplaceable, recover, writeOutput } from "../../generator/write.js";
 import { apiConfig, ROOT } from "./workspace.js";
 
