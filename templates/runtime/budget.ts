@@ -12,6 +12,7 @@
 // The transport imports only this module's types and calls the `Budget` it is given: the code
 // comes with the user's `createBudget`, so a bundle that does not use a budget leaves it out.
 import { RateLimitError, TimeoutError, rateLimitOf } from "./errors.js";
+import { guardLogger } from "./logger.js";
 import { aborted, onAbort, sleep } from "./retry.js";
 import {
   type SharedToken,
@@ -185,7 +186,8 @@ export function priorityOf(
  * const xdr = createXdr({ budget });
  */
 export function createBudget(o: BudgetOptions): Budget {
-  const { share, windowMs: W = HOUR, slowBelow = 0.5, key = "org", logger: log } = o;
+  const { share, windowMs: W = HOUR, slowBelow = 0.5, key = "org" } = o;
+  const log = guardLogger(o.logger);
   const reserve = o.reserve ?? Math.floor(share / 10);
   const lowReserve = o.lowReserve ?? Math.floor(share / 10);
   const now = o.now ?? Date.now;

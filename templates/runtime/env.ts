@@ -11,64 +11,154 @@ export const ENVIRONMENT = {
   XDR_REGION: "region",
   XDR_ACCESS_TOKEN: "accessToken",
   XDR_TOKEN_URL: "baseUrls.token",
-  "XDR_BASE_URL_<API>": "baseUrls.<api> (e.g. XDR_BASE_URL_IROH, XDR_BASE_URL_CTIA)",
-  XDR_LOG: "logger (debug: every request, retry and token refresh on stderr, without secrets)",
+  "XDR_BASE_URL_<API>":
+    "baseUrls.<api>: XDR_BASE_URL_IROH, _CTIA, _GLOBAL_INTEL (or _GLOBALINTEL), _CONURE, _AUTOMATION",
+  XDR_LOG:
+    "logger: debug (requests, retries, token refreshes: stderr, no secrets), info/warn/error (warnings only), off",
   "HTTPS_PROXY / HTTP_PROXY / NO_PROXY":
     "dispatcher (an undici EnvHttpProxyAgent on Node; Bun and Deno apply them themselves)",
 } as const;
 
 type Env = Record<string, string | undefined>;
 
-/** A logger that writes one line per event to stderr (`XDR_LOG=debug`). */
-export function consoleLogger(): Logger {
-  const line = (level: string) => (message: string, fields?: Record<string, unknown>) =>
-    console.error(`[xdr-sdk] ${level} ${message}${fields ? " " + JSON.stringify(fields) : ""}`);
-  return { debug: line("debug"), warn: line("warn") };
+/** A logger that writes one line per event to stderr (`XDR_LOG=debug`; `warn`: warnings only). */
+export function consoleLogger(level: "debug" | "warn" = "debug"): Logger {
+  const line = (name: string) => (message: string, fields?: Record<string, unknown>) =>
+    console.error(`[xdr-sdk] ${name} ${message}${fields ? " " + JSON.stringify(fields) : ""}`);
+  return { debug: level === "debug" ? line("debug") : () => undefined, warn: line("warn") };
+}
+
+/** `XDR_LOG` values, and the level each one logs at (none: nothing). */
+const LOG_LEVELS: ReadonlyMap<string, "debug" | "warn" | undefined> = new Map([
+  ["debug", "debug"],
+  ["info", "warn"],
+  ["warn", "warn"],
+  ["warning", "warn"],
+  ["error", "warn"],
+  ["off", undefined],
+  ["none", undefined],
+]);
+
+/**
+ * A variable's value, or `undefined` when it is unset, empty, or may not be read (Deno without
+ * `--allow-env` for it): explicit options must work without any access to the environment.
+ */
+function read(env: Env, name: string): string | undefined {
+  try {
+    return env[name] || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `XDR_BASE_URL_<API>` variables, by the API each names. With `apis` (the package's API names),
+ * `XDR_BASE_URL_GLOBAL_INTEL` and `XDR_BASE_URL_GLOBALINTEL` both name `globalIntel`, and a
+ * variable naming no API is an error (a typo would otherwise send traffic to production).
+ */
+function baseUrlsOf(env: Env, apis: readonly string[] | undefined): Record<string, string> {
+  const squash = (s: string): string => s.replace(/_/g, "").toLowerCase();
+  const byName = new Map((apis ?? []).map((api) => [squash(api), api] as const));
+  let names: string[];
+  try {
+    names = Object.keys(env).filter((name) => name.startsWith("XDR_BASE_URL_"));
+  } catch {
+    // May not list the environment (Deno with --allow-env for some names): ask for each API.
+    names = (apis ?? []).map((api) => "XDR_BASE_URL_" + api.replace(/[A-Z]/g, "_$&").toUpperCase());
+  }
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    const value = read(env, name);
+    if (!value) continue;
+    const suffix = name.slice("XDR_BASE_URL_".length);
+    const api = apis
+      ? byName.get(squash(suffix))
+      : suffix.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    if (!api) {
+      throw new ConfigurationError(
+        `${name.replace(/[^\x20-\x7e]/g, "?")} names no API of this package: ` +
+          `use XDR_BASE_URL_ with ${apis!.map((a) => a.replace(/[A-Z]/g, "_$&").toUpperCase()).join(", ")}`,
+      );
+    }
+    out[api] = value;
+  }
+  return out;
+}
+
+/** `options` without its `undefined` values: an option passed as `undefined` is not given. */
+function given<T extends object>(options: T): T {
+  const out = {} as Record<string, unknown>;
+  for (const [key, value] of Object.entries(options)) if (value !== undefined) out[key] = value;
+  return out as T;
 }
 
 /**
  * The options the environment gives, under `explicit` (which wins key by key; `baseUrls` merged
- * per API). `env` defaults to `process.env` where there is one.
+ * per API; an option passed as `undefined` counts as not given). An explicit `accessToken`
+ * replaces the environment's client id and secret, and an explicit `clientId` or `clientSecret`
+ * its access token, so that an `XDR_ACCESS_TOKEN` left in a shell cannot override the
+ * credentials a program passes. `env` defaults to `process.env` where there is one; `apis` (the package's API names)
+ * lets `XDR_BASE_URL_<API>` be checked against them.
  */
 export function withEnvironment(
   explicit: XdrOptions = {},
   env: Env | undefined = (globalThis as { process?: { env?: Env } }).process?.env,
+  apis?: readonly string[],
 ): XdrOptions {
-  if (!env) return explicit;
+  const mine = given(explicit);
+  if (!env) return mine;
   const o: XdrOptions = {};
   const set = <K extends keyof XdrOptions>(key: K, value: XdrOptions[K] | undefined): void => {
-    if (value !== undefined && value !== "") o[key] = value;
+    if (value !== undefined) o[key] = value;
   };
-  set("clientId", env.XDR_CLIENT_ID);
-  set("clientSecret", env.XDR_CLIENT_SECRET);
-  set("accessToken", env.XDR_ACCESS_TOKEN);
-  set("region", env.XDR_REGION as XdrOptions["region"]);
-  const baseUrls: Record<string, string> = {};
-  for (const name in env) {
-    const m = /^XDR_BASE_URL_([A-Z0-9_]+)$/.exec(name);
-    const value = env[name];
-    if (m && value)
-      baseUrls[m[1]!.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())] =
-        value;
+  // One kind of credentials wins as a whole: an access token passed replaces the environment's
+  // client id and secret, and a client id or secret passed replaces its access token.
+  if (mine.accessToken === undefined) {
+    set("clientId", read(env, "XDR_CLIENT_ID"));
+    set("clientSecret", read(env, "XDR_CLIENT_SECRET"));
+    if (mine.clientId === undefined && mine.clientSecret === undefined) {
+      set("accessToken", read(env, "XDR_ACCESS_TOKEN"));
+    }
   }
-  if (env.XDR_TOKEN_URL) baseUrls.token = env.XDR_TOKEN_URL;
-  const log = env.XDR_LOG?.toLowerCase();
-  if (log === "debug") o.logger = consoleLogger();
-  else if (log && log !== "off" && log !== "none") {
-    throw new ConfigurationError(
-      `XDR_LOG="${log.replace(/[^\x20-\x7e]/g, "?")}" is not known: use debug or off`,
-    );
+  set("region", read(env, "XDR_REGION") as XdrOptions["region"]);
+  const baseUrls = baseUrlsOf(env, apis);
+  const tokenUrl = read(env, "XDR_TOKEN_URL");
+  if (tokenUrl) baseUrls.token = tokenUrl;
+  const log = read(env, "XDR_LOG")?.toLowerCase();
+  if (log !== undefined) {
+    if (!LOG_LEVELS.has(log)) {
+      throw new ConfigurationError(
+        `XDR_LOG="${log.replace(/[^\x20-\x7e]/g, "?")}" is not known: use debug, info, warn, error or off`,
+      );
+    }
+    const level = LOG_LEVELS.get(log);
+    if (level) o.logger = consoleLogger(level);
   }
   // A caller's own fetch or dispatcher decides the route, the proxy variables do not.
-  if (explicit.fetch === undefined && explicit.dispatcher === undefined) {
+  if (mine.fetch === undefined && mine.dispatcher === undefined) {
     const proxy = proxyFromEnvironment(env);
     if (proxy !== undefined) o.dispatcher = proxy;
   }
-  const merged: XdrOptions = { ...o, ...explicit };
-  if (Object.keys(baseUrls).length || explicit.baseUrls) {
-    merged.baseUrls = { ...baseUrls, ...explicit.baseUrls };
+  const merged: XdrOptions = { ...o, ...mine };
+  if (Object.keys(baseUrls).length || mine.baseUrls) {
+    merged.baseUrls = { ...baseUrls, ...given(mine.baseUrls ?? {}) };
   }
   return merged;
+}
+
+/**
+ * `baseUrls` keys that name no API of the package (`apis`) or the token URL: a typo such as
+ * `globalintel` would otherwise leave that API on its production host.
+ */
+export function checkBaseUrlNames(o: XdrOptions, apis: readonly string[]): void {
+  for (const key in o.baseUrls) {
+    if (key !== "token" && !apis.includes(key)) {
+      throw new ConfigurationError(
+        `baseUrls.${key.replace(/[^\x20-\x7e]/g, "?")} names no API of this package: ` +
+          `use ${[...apis, "token"].join(", ")}`,
+      );
+    }
+  }
 }
 
 /**

@@ -23,7 +23,13 @@ export {
 } from "./errors.js";
 export type { ApiErrorInit } from "./errors.js";
 export { createTransport } from "./transport.js";
-export { withEnvironment, requireCredentials, consoleLogger, ENVIRONMENT } from "./env.js";
+export {
+  withEnvironment,
+  requireCredentials,
+  checkBaseUrlNames,
+  consoleLogger,
+  ENVIRONMENT,
+} from "./env.js";
 export { proxyFromEnvironment } from "./proxy.js";
 export { paginate } from "./pagination.js";
 export { rawClientOf, transportFetch, rawPathSerializer, rawQuerySerializer } from "./raw.js";

@@ -37,7 +37,12 @@ const agents = new Map<string, unknown>();
 
 function first(env: Env, names: readonly string[]): { name: string; value: string } | undefined {
   for (const name of names) {
-    const value = env[name];
+    let value: string | undefined;
+    try {
+      value = env[name];
+    } catch {
+      // May not be read (Deno without --allow-env for it): as if unset.
+    }
     if (value) return { name, value };
   }
   return undefined;

@@ -91,7 +91,14 @@ export function driftWatcher(api: ApiDescriptor, o: XdrOptions): (headers: Heade
     seen.add(received);
     const d = { api: api.name, header, expected, received: clean(received) };
     const log = o.logger;
-    if (o.onDrift) o.onDrift(d);
-    else (log?.warn ?? log?.debug)?.call(log, "xdr api version differs from the SDK's", d);
+    if (!o.onDrift) {
+      (log?.warn ?? log?.debug)?.call(log, "xdr api version differs from the SDK's", d);
+      return;
+    }
+    try {
+      o.onDrift(d);
+    } catch {
+      // A report, like a log line: it cannot fail the call whose answer it describes.
+    }
   };
 }

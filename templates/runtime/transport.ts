@@ -11,6 +11,7 @@ import { requestLoop } from "./attempts.js";
 import { ConfigurationError } from "./errors.js";
 import { clean } from "./redact.js";
 import { internals } from "./internals.js";
+import { guardLogger } from "./logger.js";
 import { checkBaseUrl, checkHeaders, isCount } from "./options.js";
 import { apiPromise } from "./promise.js";
 import { requestBuilder } from "./request.js";
@@ -56,7 +57,9 @@ function userAgent(api: ApiDescriptor): string | undefined {
  * const iroh = createTransport(IROH_API, { clientId, clientSecret, region: "eu" });
  * const observables = await iroh.call(inspect, { content: "8.8.8.8" });
  */
-export function createTransport(api: ApiDescriptor, o: XdrOptions = {}): Transport {
+export function createTransport(api: ApiDescriptor, options: XdrOptions = {}): Transport {
+  // Every part below logs through this guarded logger, never the caller's directly.
+  const o: XdrOptions = { ...options, logger: guardLogger(options.logger) };
   const region = o.region ?? "us";
   if (!REGIONS.includes(region)) {
     throw new ConfigurationError(

@@ -60,7 +60,7 @@ describe("the generated xdr-sdk package", () => {
       name: "xdr-sdk",
       type: "module",
       sideEffects: false,
-      engines: { node: ">=20.19" },
+      engines: { node: "^20.19.0 || >=22.12.0" },
     });
     expect(Object.keys(pkg.exports)).toEqual(
       expect.arrayContaining([".", "./iroh", "./ctia", "./automation", "./iroh/operations"]),

@@ -66,7 +66,7 @@ describe("the xdr-sdk tarball", () => {
   });
 
   it("declares one ESM build for import and require, with types first", () => {
-    expect(pkg).toMatchObject({ type: "module", engines: { node: ">=20.19" } });
+    expect(pkg).toMatchObject({ type: "module", engines: { node: "^20.19.0 || >=22.12.0" } });
     for (const [subpath, target] of Object.entries(pkg.exports)) {
       if (subpath === "./package.json") continue;
       // `default`, not `import`: require() gets the same files through require(esm).

@@ -1,7 +1,12 @@
 // Configuration from the environment: which variables set which options, explicit options win,
 // one error naming both the option and the variable when credentials are missing.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { consoleLogger, requireCredentials, withEnvironment } from "../../templates/runtime/env.js";
+import {
+  checkBaseUrlNames,
+  consoleLogger,
+  requireCredentials,
+  withEnvironment,
+} from "../../templates/runtime/env.js";
 import { ConfigurationError } from "../../templates/runtime/errors.js";
 import type { XdrOptions } from "../../templates/runtime/types.js";
 
@@ -47,8 +52,104 @@ describe("withEnvironment", () => {
     ],
     ["empty variables are ignored", { env: { XDR_CLIENT_ID: "" }, want: {} }],
     ["an access token", { env: { XDR_ACCESS_TOKEN: "tok" }, want: { accessToken: "tok" } }],
+    [
+      "explicit client credentials replace the environment's access token",
+      {
+        env: { XDR_ACCESS_TOKEN: "stale", XDR_CLIENT_SECRET: "env-s" },
+        explicit: { clientId: "id" },
+        want: { clientId: "id", clientSecret: "env-s" },
+      },
+    ],
+    [
+      "an explicit access token replaces the environment's client id and secret",
+      {
+        env: { XDR_CLIENT_ID: "env-id", XDR_CLIENT_SECRET: "env-s" },
+        explicit: { accessToken: "tok" },
+        want: { accessToken: "tok" },
+      },
+    ],
+    [
+      "an option passed as undefined is not given: the environment's stays",
+      {
+        env: {
+          XDR_REGION: "eu",
+          XDR_CLIENT_SECRET: "env-s",
+          XDR_BASE_URL_IROH: "http://127.0.0.1:1",
+        },
+        explicit: { region: undefined, clientSecret: undefined, baseUrls: { iroh: undefined } },
+        want: { region: "eu", clientSecret: "env-s", baseUrls: { iroh: "http://127.0.0.1:1" } },
+      },
+    ],
+    ["XDR_LOG=info, warn or error: warnings only", { env: { XDR_LOG: "off" }, want: {} }],
   ])("%s", (_title, { env, explicit, want }) => {
     expect(withEnvironment(explicit, env)).toEqual(want);
+  });
+
+  const APIS = ["iroh", "ctia", "globalIntel", "conure", "automation"];
+
+  it("XDR_BASE_URL_GLOBAL_INTEL and XDR_BASE_URL_GLOBALINTEL both name globalIntel", () => {
+    for (const name of ["XDR_BASE_URL_GLOBAL_INTEL", "XDR_BASE_URL_GLOBALINTEL"]) {
+      expect(withEnvironment({}, { [name]: "http://127.0.0.1:2" }, APIS).baseUrls).toEqual({
+        globalIntel: "http://127.0.0.1:2",
+      });
+    }
+  });
+
+  it("refuses an XDR_BASE_URL_ variable that names no API, naming the variable", () => {
+    expect(() => withEnvironment({}, { XDR_BASE_URL_GLOBL: "http://127.0.0.1:2" }, APIS)).toThrow(
+      /^XDR_BASE_URL_GLOBL names no API of this package: use XDR_BASE_URL_ with IROH, CTIA, GLOBAL_INTEL, CONURE, AUTOMATION$/,
+    );
+  });
+
+  it("refuses a baseUrls key that names no API", () => {
+    expect(() =>
+      checkBaseUrlNames({ baseUrls: { globalintel: "http://127.0.0.1:2" } }, APIS),
+    ).toThrow(
+      new ConfigurationError(
+        "baseUrls.globalintel names no API of this package: use iroh, ctia, globalIntel, conure, automation, token",
+      ),
+    );
+    expect(() =>
+      checkBaseUrlNames({ baseUrls: { token: "http://127.0.0.1:2/t" } }, APIS),
+    ).not.toThrow();
+  });
+
+  it("explicit options work when the environment may not be read (Deno without --allow-env)", () => {
+    const denied = new Proxy<Record<string, string>>(
+      {},
+      {
+        get: () => {
+          throw new Error('NotCapable: Requires env access to "XDR_CLIENT_ID"');
+        },
+        ownKeys: () => {
+          throw new Error("NotCapable: Requires env access");
+        },
+      },
+    );
+    expect(withEnvironment({ clientId: "id", clientSecret: "s" }, denied, APIS)).toEqual({
+      clientId: "id",
+      clientSecret: "s",
+    });
+  });
+
+  it("reads each API's base URL by name when the environment cannot be listed", () => {
+    const env: Record<string, string> = { XDR_BASE_URL_GLOBAL_INTEL: "http://127.0.0.1:2" };
+    const partial = new Proxy(env, {
+      ownKeys: () => {
+        throw new Error("NotCapable: Requires env access");
+      },
+    });
+    expect(withEnvironment({}, partial, APIS).baseUrls).toEqual({
+      globalIntel: "http://127.0.0.1:2",
+    });
+  });
+
+  it.each(["info", "warn", "ERROR"])("XDR_LOG=%s logs warnings, not debug lines", (value) => {
+    const o = withEnvironment({}, { XDR_LOG: value });
+    const spy = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    o.logger!.debug("xdr request", { status: 200 });
+    o.logger!.warn!("xdr paging stopped", { pages: 3 });
+    expect(spy.mock.calls).toEqual([['[xdr-sdk] warn xdr paging stopped {"pages":3}']]);
   });
 
   it("XDR_LOG=debug turns on a logger that writes to stderr", () => {
