@@ -168,6 +168,12 @@ describe("OBSERVABLE_TYPES", () => {
     expect([...SIMULATED].sort()).toEqual([...iroh.OBSERVABLE_TYPES].sort());
   });
 
+  it("is frozen: a JavaScript caller's push or sort cannot change it for everyone", () => {
+    expect(Object.isFrozen(iroh.OBSERVABLE_TYPES)).toBe(true);
+    expect(() => (iroh.OBSERVABLE_TYPES as string[]).push("x")).toThrow(TypeError);
+    expect(iroh.OBSERVABLE_TYPES).toHaveLength(63);
+  });
+
   it("is left out of a bundle that does not use it", async () => {
     const esbuild = await import("esbuild");
     const bundle = async (entry: string) => {
