@@ -62,10 +62,10 @@ function writeExamples(project: string, readme: string): string[] {
     .filter((block) => !/from "vitest"/.test(block));
   return blocks.map((block, i) => {
     const file = `src/example-${readme.replace(/\W/g, "-")}-${i}.ts`;
-    // Examples may use `process` and names they leave to the reader (clientId, "01ABC…").
+    // Examples may use `process` (this project has no Node types) and ids left to the reader
+    // ("01ABC…"); any other name they use they declare (test/package/readme.test.ts).
     const prelude =
-      "declare const process: { env: Record<string, string | undefined> };\n" +
-      "declare const clientId: string, clientSecret: string;\nexport {};\n";
+      "declare const process: { env: Record<string, string | undefined> };\nexport {};\n";
     writeFileSync(join(project, file), prelude + block.replace(/"01ABC[^"]*"/g, '"01ABC"'));
     return file;
   });

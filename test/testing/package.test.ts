@@ -113,7 +113,7 @@ describe("the README's vitest example", () => {
     copyFileSync(EXAMPLE, join(project, "automation.test.ts"));
     const vitest = join(ROOT, "node_modules/vitest/vitest.mjs");
     const r = await run(process.execPath, [vitest, "run", "--root", project], project);
-    expect(r.out).toMatch(/Tests\s+.*4 passed/);
+    expect(r.out).toMatch(/Tests\s+.*5 passed/);
     expect(r.code, r.out).toBe(0);
   }, 120_000);
 

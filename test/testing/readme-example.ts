@@ -1,5 +1,12 @@
 import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
-import { AuthenticationError, createXdr, TimeoutError, type Xdr } from "xdr-sdk";
+import {
+  AuthenticationError,
+  clearTokenCache,
+  createXdr,
+  ServerError,
+  TimeoutError,
+  type Xdr,
+} from "xdr-sdk";
 import { startSimulator, type XdrSimulator } from "xdr-sdk/testing";
 
 // The code under test: your automation. Here: the IPs that judgements call malicious.
@@ -15,7 +22,10 @@ let sim: XdrSimulator;
 beforeAll(async () => {
   sim = await startSimulator(); // on 127.0.0.1, a free port; no Cisco account needed
 });
-afterEach(() => sim.clear()); // data, faults and the request log
+afterEach(() => {
+  sim.clear(); // data, faults and the request log
+  clearTokenCache(); // the SDK's tokens live as long as the process: sim.clear() leaves them
+});
 afterAll(() => sim.close());
 
 // Credentials and base URLs of the simulator; fast retries for tests.
@@ -37,6 +47,12 @@ test("survives a rate limit and a flaky server", async () => {
   expect(await maliciousIps(client())).toEqual(["203.0.113.9"]);
   const ctia = sim.requests.filter((r) => r.api === "ctia");
   expect(ctia.map((r) => r.status)).toEqual([429, 503, 200]);
+});
+
+test("reports an outage of the token endpoint", async () => {
+  // Fires only because afterEach cleared the token cache: else the last test's token serves.
+  sim.faults.serverError({ api: "token", status: 503, times: Infinity });
+  await expect(maliciousIps(client())).rejects.toThrow(ServerError);
 });
 
 test("reports a revoked API client", async () => {
