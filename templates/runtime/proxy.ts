@@ -4,17 +4,31 @@
 // of the package, loaded only when a proxy variable is set. Bun and Deno apply the variables in
 // their own fetch, so nothing is done there. A proxy URL may carry a password: it is never
 // echoed in an error.
+//
+// NO_PROXY is matched here rather than by undici's agent, for two things it does not do:
+// loopback hosts (localhost, 127.0.0.0/8, ::1: the simulator, a local test server) always go
+// direct, since a proxy, remote or a local forwarder to one, would reach its own loopback, never
+// this machine's; and IPv4 CIDR blocks (`10.0.0.0/8`), which requests honours.
 import { ConfigurationError } from "./errors.js";
+import { isLoopback } from "./options.js";
 
 type Env = Record<string, string | undefined>;
 
-interface ProxyAgentOptions {
+export interface ProxyAgentOptions {
   httpProxy?: string;
   httpsProxy?: string;
   noProxy?: string;
 }
-interface Undici {
-  EnvHttpProxyAgent: new (options: ProxyAgentOptions) => unknown;
+/** What the SDK uses of an undici dispatcher. */
+export interface Dispatcher {
+  dispatch(options: { origin?: string | URL }, handler: unknown): boolean;
+  close(): Promise<void>;
+  destroy(error?: Error | null): Promise<void>;
+}
+export interface Undici {
+  Dispatcher: new () => Dispatcher;
+  Agent: new () => Dispatcher;
+  EnvHttpProxyAgent: new (options: ProxyAgentOptions) => Dispatcher;
 }
 interface NodeModuleApi {
   createRequire(from: string): (id: string) => unknown;
@@ -81,7 +95,7 @@ export function proxyFromEnvironment(
   const undici = loadUndici(host, set.name);
   let agent: unknown;
   try {
-    agent = new undici.EnvHttpProxyAgent(options);
+    agent = proxyRouter(undici, options);
   } catch {
     throw new ConfigurationError(`${set.name} names a proxy undici cannot use`);
   }
@@ -89,11 +103,83 @@ export function proxyFromEnvironment(
   return agent;
 }
 
+/** The IPv4 address as a number, or `undefined` when `s` is not one. */
+function ipv4(s: string): number | undefined {
+  const parts = s.split(".");
+  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) < 256)) {
+    return undefined;
+  }
+  return parts.reduce((n, p) => n * 256 + Number(p), 0);
+}
+
+/**
+ * Whether a request to `hostname:port` goes direct: loopback always; else as NO_PROXY says, read
+ * as curl and requests read it: `*` (every host), a host with or without a leading `.` or `*.`
+ * (itself and its subdomains), `host:port`, `[::1]:port`, an IPv4 CIDR block (`10.0.0.0/8`).
+ */
+export function goesDirect(hostname: string, port: number, noProxy: string): boolean {
+  const host = hostname.toLowerCase();
+  if (isLoopback(host)) return true;
+  const address = ipv4(host);
+  return noProxy.split(/[,\s]+/).some((raw) => {
+    const entry = raw.toLowerCase();
+    if (entry === "*") return true;
+    const cidr = /^([\d.]+)\/(\d{1,2})$/.exec(entry);
+    if (cidr) {
+      const base = ipv4(cidr[1]!);
+      const bits = Number(cidr[2]);
+      if (address === undefined || base === undefined || bits > 32) return false;
+      // The block's 2 ** (32 - bits) addresses; arithmetic, not `<<`, which is 32-bit signed.
+      const size = 2 ** (32 - bits);
+      return Math.floor(address / size) === Math.floor(base / size);
+    }
+    // A bare IPv6 address has colons but no port; URL hostnames bracket it.
+    if (!entry.startsWith("[") && entry.split(":").length > 2) return host === `[${entry}]`;
+    const m = /^(.+?)(?::(\d+))?$/.exec(entry);
+    if (!m || (m[2] !== undefined && Number(m[2]) !== port)) return false;
+    const name = m[1]!.replace(/^\*?\./, "");
+    return name !== "" && (host === name || host.endsWith("." + name));
+  });
+}
+
+/**
+ * undici's proxy agent for what goes through the proxy, `direct` for the rest (see goesDirect).
+ * Exported for tests, which give a `direct` agent that connects to 127.0.0.1 whatever the host.
+ */
+export function proxyRouter(
+  undici: Undici,
+  options: ProxyAgentOptions,
+  direct: Dispatcher = new undici.Agent(),
+): Dispatcher {
+  // NO_PROXY is matched here (an empty one for undici, which would read the process's otherwise).
+  const proxied = new undici.EnvHttpProxyAgent({ ...options, noProxy: "" });
+  const noProxy = options.noProxy ?? "";
+  class ProxyRouter extends undici.Dispatcher {
+    override dispatch(o: { origin?: string | URL }, handler: unknown): boolean {
+      const url = new URL(String(o.origin));
+      const port = Number(url.port) || (url.protocol === "https:" ? 443 : 80);
+      return (goesDirect(url.hostname, port, noProxy) ? direct : proxied).dispatch(o, handler);
+    }
+    override async close(): Promise<void> {
+      await Promise.all([proxied.close(), direct.close()]);
+    }
+    override async destroy(error?: Error | null): Promise<void> {
+      await Promise.all([proxied.destroy(error), direct.destroy(error)]);
+    }
+  }
+  return new ProxyRouter();
+}
+
 function loadUndici(host: Host, variable: string): Undici {
   const moduleApi = host.process?.getBuiltinModule?.("module") as NodeModuleApi | undefined;
   try {
     const undici = moduleApi?.createRequire(import.meta.url)("undici") as Undici | undefined;
-    if (typeof undici?.EnvHttpProxyAgent === "function") return undici;
+    if (
+      typeof undici?.EnvHttpProxyAgent === "function" &&
+      typeof undici.Dispatcher === "function"
+    ) {
+      return undici;
+    }
   } catch {
     // Reported below: the optional dependency was not installed (e.g. npm --omit=optional).
   }

@@ -114,25 +114,46 @@ export function scrubHeaders(h: Headers, secrets: Iterable<string | undefined>):
   return out;
 }
 
+/** One layer of a `fetch` failure: undici nests the real reason one or two causes deep. */
+interface Failure {
+  message?: unknown;
+  code?: unknown;
+  cause?: Failure;
+}
+
 /**
  * A `fetch` failure made safe to keep as a `cause`: undici's messages can quote a header value
  * (a token) verbatim. Keeps the name, the scrubbed message and the error code.
  */
 export function safeCause(e: unknown, secrets: Iterable<string | undefined>): Error {
-  const err = e as { name?: unknown; message?: unknown; code?: unknown; cause?: unknown };
-  const inner = err?.cause as { code?: unknown; message?: unknown } | undefined;
+  const err = e as (Failure & { name?: unknown }) | undefined;
   const copy = new Error(clean(redact(String(err?.message ?? e), secrets)));
   copy.name = String(err?.name ?? "Error");
   copy.stack = copy.name + ": " + copy.message;
-  const code = err?.code ?? inner?.code;
+  // The first code that names something (`ECONNRESET`, `UND_ERR_SOCKET`), not a DOMException's 0.
+  let code: unknown;
+  for (let c = err, depth = 0; c && code === undefined && depth < 8; c = c.cause, depth++) {
+    if (typeof c.code === "string") code = c.code;
+  }
   if (code !== undefined) Object.assign(copy, { code: clean(redact(String(code), secrets)) });
   return copy;
 }
 
-/** The useful part of a `fetch` failure (`ECONNREFUSED`…), scrubbed and on one line. */
+/**
+ * The useful part of a `fetch` failure, scrubbed and on one line: a system error code
+ * (`ECONNREFUSED`, `ENOTFOUND`…), else the innermost message. undici wraps a proxy's refusal
+ * twice ("fetch failed" → "Request was cancelled." (code 0) → "Proxy response (407) !== 200 when
+ * HTTP Tunneling"): the outer layers say nothing a user can act on.
+ */
 export function reason(e: unknown, secrets: Iterable<string | undefined>): string {
-  const cause = (e as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
-  return clean(
-    redact(String(cause?.code ?? cause?.message ?? (e as Error)?.message ?? e), secrets),
-  );
+  let text = String((e as Failure | undefined)?.message ?? e);
+  let c = (e as Failure | undefined)?.cause;
+  for (let depth = 0; c && depth < 8; c = c.cause, depth++) {
+    if (typeof c.code === "string" && /^E[A-Z]+$/.test(c.code)) {
+      text = c.code;
+      break;
+    }
+    if (c.message) text = String(c.message);
+  }
+  return clean(redact(text, secrets));
 }
