@@ -12,10 +12,22 @@ export const base64 = (s: string): string =>
 /** A character as a JSON `\uXXXX` escape. */
 const unicodeEscape = (c: string): string => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0");
 
+/** HTML's escapes of the characters it must escape. */
+const HTML: Readonly<Record<string, string>> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
+
 /**
- * The forms a secret may come back in: as is, JSON-escaped (ASCII-only too), URL-encoded three
- * ways (encodeURIComponent, strict RFC 3986, form encoding with `+`) in either hex case, and
- * base64 (with `Basic `, which is also how `id:secret` is sent; base64url too).
+ * The forms a secret may come back in: as is; JSON-escaped (ASCII-only, and every character as
+ * `\uXXXX`); URL-encoded three ways (encodeURIComponent, strict RFC 3986, form encoding with
+ * `+`) in either hex case; HTML-escaped (and every character as a numeric entity); hex of its
+ * UTF-8 bytes; and base64/base64url, whole (with `Basic `, which is also how `id:secret` is
+ * sent) and as the characters it gives at each of the three offsets it can start at inside a
+ * longer base64 text (`base64("user=" + secret)` holds neither of the whole forms).
  */
 function forms(s: string): Set<string> {
   const json = JSON.stringify(s).slice(1, -1);
@@ -26,15 +38,36 @@ function forms(s: string): Set<string> {
   );
   const uri = encodeURIComponent(wellFormed);
   const strict = uri.replace(/[!'()*~]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
-  const b64 = base64(s);
+  /** Base64 forms: whole, unpadded, and (below) cut out of a longer base64 text. */
+  const b64 = [base64(s), base64(s).replace(/=+$/, "")];
   const out = [
     s,
     json,
     json.replace(/[\u007f-\uffff]/g, unicodeEscape),
-    b64,
-    b64.replace(/=+$/, ""),
-    b64.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, ""),
+    s.replace(/[&<>"']/g, (c) => HTML[c]!),
   ];
+  // The forms that spell every character out: a short secret's would be short numbers and
+  // letters that stand as words in unrelated text (a 1-character secret's hex is two digits).
+  if (s.length >= SHORT) {
+    const escaped = s.replace(/[\s\S]/g, unicodeEscape);
+    const codePoints = [...s].map((c) => c.codePointAt(0)!);
+    const bytes = [...new TextEncoder().encode(s)];
+    const hex = bytes.map((b) => b.toString(16).padStart(2, "0")).join("");
+    out.push(
+      escaped,
+      escaped.replace(/[a-f]/g, (c) => c.toUpperCase()),
+      codePoints.map((c) => `&#${c};`).join(""),
+      codePoints.map((c) => `&#x${c.toString(16)};`).join(""),
+      hex,
+      hex.toUpperCase(),
+    );
+    for (let offset = 0; offset < 3; offset++) {
+      // `offset` bytes before the secret: keep the characters made of its bits alone.
+      const b = btoa(String.fromCharCode(...new Array<number>(offset).fill(0), ...bytes));
+      b64.push(b.slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + bytes.length)) / 6)));
+    }
+  }
+  for (const b of b64) out.push(b, b.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, ""));
   for (const u of [uri, strict, new URLSearchParams([["", wellFormed]]).toString().slice(1)]) {
     for (const v of [u, u.replace(/%20/g, "+")]) {
       out.push(
