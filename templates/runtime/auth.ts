@@ -90,7 +90,9 @@ export function auth(api: ApiDescriptor, o: XdrOptions, c: AuthContext): Auth {
     if (names.length) {
       throw new ConfigurationError(
         `${names.join(" and ")} ${names[1] ? "are" : "is"} missing: ` +
-          `pass clientId and clientSecret (or accessToken)`,
+          `pass clientId and clientSecret (or accessToken)` +
+          // An XDR API's client: the XDR_* variables are read by createXdr, not by it.
+          (api.tokenUrls ? "; only createXdr() and withEnvironment() read XDR_CLIENT_ID/…" : ""),
       );
     }
     const url = urls.token ?? (urls.iroh ? urls.iroh + "/iroh/oauth2/token" : scheme!.tokenUrl);

@@ -663,7 +663,11 @@ describe("transport.fetch (raw client)", () => {
 describe("options", () => {
   it.each<[string, XdrOptions, RegExp]>([
     ["an unknown region", { region: "mars" as never, accessToken: "t" }, /Unknown region "mars"/],
-    ["no credentials", {}, /clientId and clientSecret are missing/],
+    [
+      "no credentials: says which entry points read the environment",
+      {},
+      /^clientId and clientSecret are missing: pass clientId and clientSecret \(or accessToken\); only createXdr\(\) and withEnvironment\(\) read XDR_CLIENT_ID/,
+    ],
     ["an empty secret", { clientId: "id", clientSecret: "" }, /^clientSecret is missing/],
     ["an empty accessToken", { accessToken: "" }, /accessToken is empty/],
     [
