@@ -209,9 +209,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         ? json(400, { error: "bad request", error_description: "malformed path encoding" })
         : allowed.length > 0
           ? json(405, { error: "method not allowed" }, { Allow: allowed.join(", ") })
-          : path.startsWith(`${CONURE_PREFIX}/`)
-            ? json(404, { message: "Not Found" })
-            : json(404, { error: "not found" });
+          : // Said in the body: a route the simulator lacks is not proof the real API lacks it.
+            path.startsWith(`${CONURE_PREFIX}/`)
+            ? json(404, { message: `Not Found: ${unsimulated(method, path)}` })
+            : json(404, { error: "not found", error_description: unsimulated(method, path) });
       send(res, reply, base, path);
       return;
     }
@@ -332,4 +333,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return closing;
     },
   };
+}
+
+/** The 404 text of a request no route of the simulator answers. */
+function unsimulated(method: string, path: string): string {
+  return `the XDR simulator has no route for ${method} ${path.slice(0, 200)}`;
 }

@@ -113,7 +113,10 @@ describe("server", () => {
   it("answers unknown routes with a JSON 404 and wrong methods with 405", async () => {
     const r = await call(sim, "GET", "/nowhere", { token });
     expect(r.status).toBe(404);
-    expect(r.body).toEqual({ error: "not found" });
+    expect(r.body).toMatchObject({ error: "not found" });
+    expect((r.body as { error_description: string }).error_description).toMatch(
+      /^the XDR simulator has no route for GET \//,
+    );
     const m = await call(sim, "DELETE", "/iroh/iroh-inspect/inspect", { token });
     expect(m.status).toBe(405);
     expect(m.headers.get("allow")).toBe("POST");
