@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { jsDoc, mdCode, tsLiteral, tsString } from "./escape.js";
 import type { ApiModel, OperationModel } from "./model-types.js";
 import { resolveRef } from "./ref.js";
-import { paramsTypeExpr, responseTypeExpr } from "./type-exprs.js";
+import { paramsTypeExpr, projectsFields, responseTypeExpr } from "./type-exprs.js";
 import { operationTypeNames, schemaTypeNames, valuesConstName } from "./naming.js";
 
 type Json = Record<string, unknown>;
@@ -72,7 +72,7 @@ export function apiNames(
         doc: jsDoc([`The argument of \`${method}\` (${route}).`]),
         name: names.params,
         // Indexed access types, not `FlatArgs<…>`: see type-exprs.ts (type-check cost).
-        type: paramsTypeExpr(api, op),
+        type: namedParams(api, op),
       });
     }
     operations.push({
@@ -137,6 +137,24 @@ export function apiNames(
       valueExports,
     },
   };
+}
+
+/**
+ * `{ [K in keyof X]: X[K] }`: the same object type as `X` (a mapped type over `keyof X` keeps
+ * each property's optionality, readonly-ness and documentation), but a new type that carries
+ * the alias it is declared under. Why: `X` itself is an existing anonymous type, so the alias
+ * naming it is forgotten wherever TypeScript prints the type instead of reusing the written
+ * annotation, as in the hover of a call of a generic method (`search<undefined>(args?:
+ * WithFields<{ query?: …`). The methods taking `fields` are generic in the list, so their
+ * argument is named this way (`WithFields<JudgementsSearchParams, undefined>`). Only for object
+ * types: `X` is there an intersection of parameter groups (never a union, whose `keyof` would
+ * keep only the common keys).
+ */
+function namedParams(api: ApiModel, op: OperationModel): string {
+  const expr = paramsTypeExpr(api, op);
+  // A request body may be a union (`oneOf`): such an argument keeps the plain alias.
+  if (!projectsFields(api, op) || expr.includes('["requestBody"]')) return expr;
+  return `{ [K in keyof (${expr})]: (${expr})[K] }`;
 }
 
 /** The values of a plain string enum schema (`type: string`, `enum` of strings), else undefined. */
