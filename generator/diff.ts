@@ -9,6 +9,7 @@
 // value it never handled. That is strict on purpose: Cisco's changes arrive unannounced, and a
 // major bump is how a caller pinned with `^` is kept from them until they look.
 import type { FieldSummary, ApiSurface, MethodSurface, TypeSummary } from "./diff-surface.js";
+import { scopeCovers } from "../templates/runtime/scopes.js";
 
 export type Impact = "major" | "minor" | "patch";
 export type Bump = Impact | "none";
@@ -156,11 +157,14 @@ function compareMethod(name: string, a: MethodSurface, b: MethodSurface, add: Ad
   const gained = b.scopes.filter((s) => !a.scopes.includes(s));
   const lost = a.scopes.filter((s) => !b.scopes.includes(s));
   if (gained.length > 0 || lost.length > 0) {
-    // A token without a newly required scope is refused before sending: breaking.
+    // A token without a newly required scope is refused before sending: breaking. Unless an old
+    // one covers it (`private-intel:read` → `private-intel/judgement:read`): every token that
+    // passed still passes, the runtime's check being the same `scopeCovers`.
+    const breaking = gained.some((s) => !a.scopes.some((old) => scopeCovers(old, s)));
     add(
       name,
       "scopes-changed",
-      gained.length > 0 ? "major" : "patch",
+      breaking ? "major" : "patch",
       `scopes ${list(a.scopes)} → ${list(b.scopes)}`,
     );
   }

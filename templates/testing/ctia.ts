@@ -14,15 +14,23 @@ const isEntity = (p: Record<string, string>) => p.entity !== undefined && p.enti
 const isObservableType = (p: Record<string, string>) =>
   p.type !== undefined && OBSERVABLE_TYPES.has(p.type) && !(p.type in ENTITIES);
 
+// IROH also maps `asset[:read|:write]` onto these four entities (iroh-ctia-api.md §3.10), as
+// specs/ctia.yaml states.
+const ASSET_ENTITIES = new Set(["asset", "asset-mapping", "asset-properties", "target-record"]);
+
 function readScope(entity: string): string[] {
   return entity === "casebook"
     ? ["private-intel/casebook:read", "casebook:read"]
-    : [`private-intel/${entity}:read`];
+    : ASSET_ENTITIES.has(entity)
+      ? [`private-intel/${entity}:read`, "asset:read"]
+      : [`private-intel/${entity}:read`];
 }
 function writeScope(entity: string): string[] {
   return entity === "casebook"
     ? ["private-intel/casebook:write", "casebook:write"]
-    : [`private-intel/${entity}:write`];
+    : ASSET_ENTITIES.has(entity)
+      ? [`private-intel/${entity}:write`, "asset:write"]
+      : [`private-intel/${entity}:write`];
 }
 
 function entityReply(e: Entity, status = 200): Reply {

@@ -252,14 +252,17 @@ describe("CTIA spec conventions", () => {
       "GET /ctia/feed/{id}/view.txt",
       "GET /ctia/version",
     ]);
-    // Reads need a :read scope, writes a :write scope (or one of the asset/casebook alternatives).
+    // Reads need a :read scope, writes a :write scope (or one of the asset/casebook alternatives):
+    // `private-intel:read`, or an entity's own (`private-intel/judgement:read`).
     for (const o of ops.filter((x) => (x.op.security as unknown[]).length > 0)) {
       const first = ((o.op.security as Json[])[0]?.oauth2 ?? []) as string[];
       if (o.path === "/ctia/status") continue;
-      const writes = o.method !== "get" && o.op["x-xdr-safe"] !== true;
-      expect(first.includes(writes ? "private-intel:write" : "private-intel:read"), o.where).toBe(
-        true,
-      );
+      const mode = o.method !== "get" && o.op["x-xdr-safe"] !== true ? "write" : "read";
+      const scope = new RegExp(`^private-intel(/[a-z-]+)?:${mode}$`);
+      expect(
+        first.some((s) => scope.test(s)),
+        o.where,
+      ).toBe(true);
     }
   });
 
