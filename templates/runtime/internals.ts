@@ -62,6 +62,8 @@ export interface Internals {
   readonly headers: Record<string, string>;
   readonly dispatcher: unknown;
   readonly logger: XdrOptions["logger"];
+  /** What error answers handed to the caller as they are (`transportFetch`) are scrubbed of. */
+  readonly secrets: Iterable<string | undefined>;
 }
 
 /** Filled by `createTransport`; a WeakMap, so that a transport's parts are not on the object. */

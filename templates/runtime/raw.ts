@@ -3,9 +3,11 @@
 // client's path values from escaping their segment. Its own module, so that a bundle of named
 // calls leaves it out.
 import createClient, { createQuerySerializer, defaultPathSerializer } from "openapi-fetch";
+import { ERROR_BODY_BYTES, EXCERPT_MARGIN, readText } from "./bodies.js";
 import { UsageError } from "./errors.js";
 import { type Built, internalsOf } from "./internals.js";
 import type { RawClient } from "./raw-client.js";
+import { redact, scrubHeaders } from "./redact.js";
 import { pathValue } from "./request.js";
 import type { Transport } from "./types.js";
 
@@ -33,7 +35,7 @@ const SAFE_METHODS = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS"];
  * the timeout covers the wait for the response headers, and the caller's signal the body too.
  */
 export function transportFetch(t: Transport): typeof globalThis.fetch {
-  const { run, headers: common, dispatcher } = internalsOf(t);
+  const { run, headers: common, dispatcher, secrets } = internalsOf(t);
   return async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const req = input instanceof Request && !init ? input : new Request(input, init);
     // What to add to each attempt's clone of the request (the token is set per attempt).
@@ -57,8 +59,38 @@ export function transportFetch(t: Transport): typeof globalThis.fetch {
         return r;
       },
     };
-    return (await run(() => b, undefined, { signal: req.signal })).response;
+    const res = (await run(() => b, undefined, { signal: req.signal })).response;
+    return res.ok ? res : scrubbed(res, secrets);
   };
+}
+
+/**
+ * An error answer (or a redirect not followed) as the caller gets it: headers and a bounded
+ * excerpt of the body (`ERROR_BODY_BYTES`) scrubbed of every secret, as on an `ApiError`, since
+ * a raw `{ error }` is logged as readily. A success body is the caller's data: streamed as is.
+ */
+async function scrubbed(res: Response, secrets: Iterable<string | undefined>): Promise<Response> {
+  let text = "";
+  let more = false;
+  try {
+    ({ text, more } = await readText(res, ERROR_BODY_BYTES + EXCERPT_MARGIN));
+  } catch {
+    // A body that broke off: what arrived is gone with it; the status still says what happened.
+  }
+  const body = redact(text, secrets);
+  const headers = scrubHeaders(res.headers, secrets);
+  // The body below is decoded, whole and shorter: the server's framing headers no longer hold.
+  for (const h of ["content-length", "content-encoding", "transfer-encoding"]) headers.delete(h);
+  const copy = new Response(
+    res.status === 204 || res.status === 304 || !body
+      ? null
+      : more || body.length > ERROR_BODY_BYTES
+        ? body.slice(0, ERROR_BODY_BYTES) + "…"
+        : body,
+    { status: res.status, statusText: res.statusText, headers },
+  );
+  Object.defineProperty(copy, "url", { value: res.url });
+  return copy;
 }
 
 const PARAM = /\{([^}]+)\}/g;

@@ -30,6 +30,19 @@ const HTML: Readonly<Record<string, string>> = {
  * longer base64 text (`base64("user=" + secret)` holds neither of the whole forms).
  */
 function forms(s: string): Set<string> {
+  let f = FORMS.get(s);
+  if (!f) {
+    // Bounded: tokens come and go in a long-lived process.
+    if (FORMS.size >= 64) FORMS.clear();
+    FORMS.set(s, (f = new Set(spelled(s))));
+  }
+  return f;
+}
+
+/** `forms` of the secrets seen lately: redactDeep asks for them once per string of a body. */
+const FORMS = new Map<string, Set<string>>();
+
+function spelled(s: string): string[] {
   const json = JSON.stringify(s).slice(1, -1);
   // Lone surrogates only (encodeURIComponent throws on them); a pair stays the character it is.
   // (A pair matches first and is kept; no lookbehind, which older Safari cannot parse.)
@@ -76,7 +89,7 @@ function forms(s: string): Set<string> {
       );
     }
   }
-  return new Set(out);
+  return out;
 }
 
 /**
@@ -85,8 +98,10 @@ function forms(s: string): Set<string> {
  * one-letter secret cannot mangle the rest of a message.
  */
 export function redact(text: string, secrets: Iterable<string | undefined>): string {
-  for (const s of secrets) {
-    if (!s) continue;
+  // Longest first: `Basic base64(id:secret)` goes whole before the secret's own base64 pieces,
+  // which would otherwise cut it up and leave its ends in the text.
+  const known = [...secrets].filter((s): s is string => !!s).sort((a, b) => b.length - a.length);
+  for (const s of known) {
     for (const f of forms(s)) {
       if (!f || !text.includes(f)) continue;
       if (f.length >= SHORT) {

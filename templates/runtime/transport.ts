@@ -137,6 +137,6 @@ export function createTransport(api: ApiDescriptor, options: XdrOptions = {}): T
     baseUrl: base,
     call: (op, args, ro) => apiPromise(run(() => build(op, args, ro), op, ro)),
   };
-  internals.set(t, { build, run, headers, dispatcher, logger });
+  internals.set(t, { build, run, headers, dispatcher, logger, secrets: credentials.secrets });
   return t;
 }
