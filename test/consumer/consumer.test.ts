@@ -109,6 +109,7 @@ beforeAll(async () => {
   copyFileSync(join(FIXTURES, "cjs.ts.txt"), join(project, "node10/consumer.ts"));
   copyFileSync(join(FIXTURES, "smoke.mjs.txt"), join(project, "smoke.mjs"));
   copyFileSync(join(FIXTURES, "smoke.cjs.txt"), join(project, "smoke.cjs"));
+  copyFileSync(join(FIXTURES, "no-env.mjs.txt"), join(project, "no-env.mjs"));
   for (const readme of READMES) examples.set(readme, writeExamples(project, readme));
   sim = await startSimulator();
   sim.seed("judgement", 5);

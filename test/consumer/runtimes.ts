@@ -56,6 +56,28 @@ const RUNTIMES: Runtime[] = [
 ];
 
 export function describeRuntimes(ctx: Context): void {
+  it.skipIf(missing(DENO) !== undefined)(
+    `Deno without --allow-env: createXdr with explicit options works${missing(DENO) ? ` — skipped: ${missing(DENO)}` : ""}`,
+    async () => {
+      const r = await run(
+        DENO,
+        [
+          "run",
+          "--cached-only",
+          `--allow-read=${ctx.project}`,
+          `--allow-net=${new URL(ctx.simUrl).host}`,
+          join(ctx.project, "no-env.mjs"),
+          ctx.simUrl,
+        ],
+        ctx.project,
+        QUIET,
+      );
+      expect(r.code, r.out).toBe(0);
+      expect(lastJson(r.out)).toEqual({ types: ["domain"] });
+    },
+    300_000,
+  );
+
   describe.each(RUNTIMES)("$name", (runtime) => {
     it.skipIf(runtime.skip !== undefined).each([
       ["ESM (import)", "smoke.mjs"],
