@@ -1,9 +1,22 @@
 // The `@example` of every generated method: one call with realistic arguments, built from the
 // operation's parameters and body schema. Values come, in order, from the spec (`example`,
 // `examples`, `default`, the first `enum` value, `const`), then from the format (uuid,
-// date-time, email, uri, ipv4…), then from the name (an observable, an incident id, a
-// limit…), then from the type. Required fields always appear; when nothing is required, at most
-// two optional query parameters that say something (an enum, a limit, a query) are shown.
+// date-time, email, uri, ipv4…), then from the description (`e.g. \`T1059\``, `It can be
+// "data" or "view"`), then from the name (an observable, an incident id, a MITRE technique, a
+// CPE string, a limit…), then from the type; the tables are in example-values.ts. Required
+// fields always appear; when nothing is required, at most two optional query parameters that
+// say something (an enum, a limit, a query) are shown.
+import {
+  byName,
+  BY_FORMAT,
+  COMMON_BY_NAME,
+  describedValue,
+  fitsPattern,
+  PAIRED,
+  XDR_FALLBACK,
+  XDR_NAMES,
+  type NameTable,
+} from "./example-values.js";
 import type { ApiModel, GroupModel, OperationModel } from "./model-types.js";
 import { resolveRef } from "./ref.js";
 
@@ -14,55 +27,6 @@ const MAX_FIELDS = 4;
 const MAX_TEXT = 120;
 
 const isObject = (v: unknown): v is Json => !!v && typeof v === "object" && !Array.isArray(v);
-
-type NameTable = readonly [RegExp, unknown][];
-
-/** XDR values by parameter or property name, for names that say what they hold. */
-const XDR_BY_NAME: NameTable = [
-  [/^content$|^text$/, "1.2.3.4 internetbadguys.com"],
-  [/observable_value|^value$/, "internetbadguys.com"],
-  [/observable_type|^type$/, "domain"],
-  [/incident.?id|^incident$/, "incident-0a38949f-d192-4d30-91ae-e593c1f57c14"],
-  [/investigation.?id/, "61399c06-5ea8-44ae-8256-cfcf4437ca5a"],
-  [/casebook.?id/, "casebook-8d148239-8fda-4fe8-973e-3f181396101f"],
-  [/module.?instance.?id/, "9a6e1a2c-1f6c-4b8f-9a51-0c6b6c1d4e2f"],
-  [/mitre.?id|technique.?id/, "T1566"],
-  [/tactic.?id/, "TA0001"],
-  [/workflow.?id/, "01ZRDJ1X1HJ2D5nHM0DOWmnvmPyESgjfl4G"],
-  [/action.?id/, "umbrella-block-domain"],
-  [/^query$|search|^q$/, "status:Open"],
-  [/^title$|^name$/, "Phishing campaign against finance"],
-  [/description|comment|note/, "Blocked after triage"],
-  [/status/, "Open"],
-  [/schema_version/, "1.3.10"],
-  [/source/, "xdr-sdk"],
-];
-
-/** Values any API's names suggest (a standalone client gets only these). */
-const COMMON_BY_NAME: NameTable = [
-  [
-    /(^|_)(time|date|opened|closed|created|modified|updated)$|_at$|^(from|to|since|until)$/,
-    "2026-11-30T09:00:00.000Z",
-  ],
-  [/(^|_)id$|^id$/, "8d148239-8fda-4fe8-973e-3f181396101f"],
-  [/email/, "analyst@example.com"],
-  [/url|uri|link/, "https://example.com/report"],
-  [/^(title|name)$/, "Example"],
-];
-
-const XDR_NAMES: NameTable = [...XDR_BY_NAME, ...COMMON_BY_NAME];
-
-const BY_FORMAT: Record<string, unknown> = {
-  uuid: "8d148239-8fda-4fe8-973e-3f181396101f",
-  "date-time": "2026-11-30T09:00:00.000Z",
-  date: "2026-11-30",
-  email: "analyst@example.com",
-  uri: "https://example.com/report",
-  url: "https://example.com/report",
-  ipv4: "192.0.2.10",
-  ipv6: "2001:db8::10",
-  hostname: "internetbadguys.com",
-};
 
 function firstOf(value: unknown): unknown {
   return Array.isArray(value) ? value[0] : value;
@@ -115,19 +79,17 @@ function specValue(s: Json): unknown {
   return undefined;
 }
 
-function byName(names: NameTable, lower: string): unknown {
-  for (const [pattern, value] of names) if (pattern.test(lower)) return value;
-  return undefined;
-}
-
+/** `described`: a value named by the description of the parameter (or of the array) it is in. */
 function sample(
   doc: Json,
   names: NameTable,
   schema: unknown,
   name: string,
   depth: number,
+  described?: string,
 ): unknown {
   const s = flatten(doc, schema) ?? {};
+  const hint = describedValue(s.description) ?? described;
   const lower = name.toLowerCase();
   // An enum that holds the value the name suggests (`observable_type` → "domain") shows that
   // one rather than its first value (`acudid`).
@@ -140,7 +102,7 @@ function sample(
   const type = typeOf(s);
   if (type === "array") {
     if (depth >= MAX_DEPTH) return [];
-    const item = sample(doc, names, s.items, name.replace(/s$/, ""), depth + 1);
+    const item = sample(doc, names, s.items, name.replace(/s$/, ""), depth + 1, hint);
     return item === undefined ? [] : [item];
   }
   if (type === "object") {
@@ -154,8 +116,15 @@ function sample(
   if (type === "boolean") return true;
   if (typeof s.format === "string" && Object.hasOwn(BY_FORMAT, s.format))
     return BY_FORMAT[s.format];
+  const paired = suggested !== undefined && names === XDR_NAMES && PAIRED.test(lower);
+  if (hint !== undefined && !paired && (type === "string" || type === undefined)) {
+    if (fitsPattern(s, hint)) return hint;
+  }
   if (suggested !== undefined) return suggested;
-  if (type === "string" || type === undefined) return "example";
+  if (type === "string" || type === undefined) {
+    const last = names === XDR_NAMES ? byName(XDR_FALLBACK, lower) : undefined;
+    return last ?? "example";
+  }
   return undefined;
 }
 
@@ -196,6 +165,7 @@ interface ParamDoc {
   required: boolean;
   schema?: unknown;
   example?: unknown;
+  description?: unknown;
 }
 
 /** The path item and operation of `op` in the document its types come from. */
@@ -223,6 +193,7 @@ function parametersOf(doc: Json, op: OperationModel): ParamDoc[] {
         required: p.required === true || p.in === "path",
         schema: p.schema,
         example: p.example,
+        description: p.description,
       });
     }
   }
@@ -262,7 +233,7 @@ export function exampleArgs(
     const value =
       p.example !== undefined && JSON.stringify(p.example).length <= MAX_TEXT
         ? p.example
-        : sample(doc, names, p.schema, p.name, 1);
+        : sample(doc, names, p.schema, p.name, 1, describedValue(p.description));
     if (value !== undefined) args[p.name] = value;
   }
   if (op.args === "split") {
