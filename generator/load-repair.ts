@@ -57,7 +57,29 @@ export function breakAliasCycles(doc: Record<string, unknown>): void {
  * component schema (which openapi-typescript prints well), stay as they are.
  */
 export function inlineDeepRefs(doc: Document): void {
-  const printable = /^#\/components\/[^/]+\/[^/]+(\/properties\/[^/]+)*$/;
+  const shape = /^#\/components\/[^/]+\/[^/]+(\/properties\/[^/]+)*$/;
+  /**
+   * A component, or a property chain of one through required properties only: openapi-typescript
+   * prints `components["schemas"]["X"]["a"]`, and an optional `a` is `T | undefined`, which has
+   * no members to index further nor keys for its `WithRequired`.
+   */
+  const printable = (ref: string): boolean => {
+    if (!shape.test(ref)) return false;
+    const [, , kind, name, ...rest] = ref.split("/");
+    let node = resolveRef(
+      doc,
+      (doc.components as Record<string, Document> | undefined)?.[kind!]?.[name!],
+    );
+    for (let i = 1; i < rest.length; i += 2) {
+      const key = rest[i]!.replace(/~1/g, "/").replace(/~0/g, "~");
+      const schema = node as
+        { required?: unknown; properties?: Record<string, unknown> } | undefined;
+      if (!Array.isArray(schema?.required) || !schema.required.includes(key)) return false;
+      if (!schema.properties || !Object.hasOwn(schema.properties, key)) return false;
+      node = resolveRef(doc, schema.properties[key]);
+    }
+    return true;
+  };
   let found: Record<string, unknown>[] = [];
   let seen = new Set<unknown>();
   const visit = (node: unknown) => {
@@ -68,7 +90,7 @@ export function inlineDeepRefs(doc: Document): void {
       Object.hasOwn(node, "$ref") &&
       typeof ref === "string" &&
       ref.startsWith("#/") &&
-      !printable.test(ref)
+      !printable(ref)
     ) {
       found.push(node as Record<string, unknown>);
     }
@@ -93,22 +115,67 @@ export function inlineDeepRefs(doc: Document): void {
       ? through(next, depth + 1)
       : node;
   };
-  // A copy may hold references of its own: again, a few rounds at most (a target that holds
-  // a reference to itself would grow with every round).
+  // A copy may hold references of its own: again, a few rounds at most, and never more than
+  // MAX_COPIED_NODES in all: references that reach into each other (Azure's specs) multiply
+  // with every round. Past the budget, a reference becomes any value (`{}`), typed `unknown`.
+  let budget = MAX_COPIED_NODES;
   for (let round = 0; round < 6; round++) {
     found = [];
     seen = new Set();
     visit(doc);
-    let copied = 0;
-    for (const node of found) {
+    // Every copy is taken from the document as it was before this round: a copy taken after
+    // another landed inside its target would hold that one too, and grow without bound.
+    const copies = found.map((node) => {
       const target = through(node.$ref as string);
-      if (!target || typeof target !== "object" || target === node) continue;
+      if (!target || typeof target !== "object" || target === node) return undefined;
+      // A reference inside what it points at describes a recursive value no copy can end:
+      // any value, as breakAliasCycles does for a loop of references.
+      const size = holds(target, node) ? Infinity : sizeOf(target, budget);
+      if (size > budget) return {};
+      budget -= size;
+      return structuredClone(target);
+    });
+    let copied = 0;
+    found.forEach((node, i) => {
+      const copy = copies[i];
+      if (!copy) return;
       delete node.$ref;
-      Object.assign(node, structuredClone(target));
+      Object.assign(node, copy);
       copied++;
-    }
+    });
     if (copied === 0) break;
   }
+}
+
+/** Most objects and arrays copied in place of references into the inside of a schema. */
+const MAX_COPIED_NODES = 20_000;
+
+/** Objects and arrays in `root` (each counted once), or more than `limit` once past it. */
+function sizeOf(root: unknown, limit: number): number {
+  const seen = new Set<unknown>();
+  const stack = [root];
+  while (stack.length) {
+    const current = stack.pop();
+    if (!current || typeof current !== "object" || seen.has(current)) continue;
+    seen.add(current);
+    if (seen.size > limit) return Infinity;
+    stack.push(...Object.values(current));
+  }
+  return seen.size;
+}
+
+/** Whether `node` is `root` or lies somewhere inside it. */
+function holds(root: unknown, node: unknown): boolean {
+  const seen = new Set<unknown>();
+  const stack = [root];
+  while (stack.length) {
+    const current = stack.pop();
+    if (current === node) return true;
+    if (!current || typeof current !== "object" || seen.has(current)) continue;
+    seen.add(current);
+    stack.push(...Object.values(current));
+  }
+  return false;
 }
 
 /** Drops discriminator mappings that name no schema of the document (see `isFatal`). */

@@ -111,6 +111,87 @@ const CASES: [string, { given: Json; want: "usable" | RegExp }][] = [
     },
   ],
   [
+    "$refs into a schema's inside that point back into it (would copy without end)",
+    {
+      given: spec(
+        { "/s": { get: { responses: ok(ref("S")) } } },
+        {
+          S: {
+            allOf: [
+              {
+                type: "object",
+                properties: { c1: ref("S/allOf/0"), c2: ref("S/allOf/0"), c3: ref("S/allOf/0") },
+              },
+            ],
+          },
+        },
+      ),
+      want: "usable",
+    },
+  ],
+  [
+    "$refs into each other's insides (Azure's specs: copies multiply with every round)",
+    {
+      given: spec(
+        { "/a": { get: { responses: ok(ref("A")) } }, "/b": { get: { responses: ok(ref("B")) } } },
+        {
+          A: {
+            allOf: [
+              {
+                type: "object",
+                properties: { b1: ref("B/allOf/0"), b2: ref("B/allOf/0"), b3: ref("B/allOf/0") },
+              },
+            ],
+          },
+          B: {
+            allOf: [
+              {
+                type: "object",
+                properties: { a1: ref("A/allOf/0"), a2: ref("A/allOf/0"), a3: ref("A/allOf/0") },
+              },
+            ],
+          },
+        },
+      ),
+      want: "usable",
+    },
+  ],
+  [
+    "$refs to optional properties of a schema, and through them",
+    {
+      given: spec(
+        {
+          "/e": {
+            post: {
+              requestBody: { content: { "application/json": { schema: ref("CreateEvent") } } },
+              responses: ok(),
+            },
+          },
+        },
+        {
+          Event: {
+            type: "object",
+            properties: {
+              attributes: { type: "object", properties: { title: { type: "string" } } },
+              owner: {
+                type: "object",
+                properties: { data: { type: "object", properties: { id: { type: "string" } } } },
+              },
+            },
+          },
+          CreateEvent: {
+            type: "object",
+            properties: {
+              attributes: { allOf: [ref("Event/properties/attributes")], required: ["title"] },
+              owner: ref("Event/properties/owner/properties/data"),
+            },
+          },
+        },
+      ),
+      want: "usable",
+    },
+  ],
+  [
     "a required field missing (responses)",
     {
       given: spec({ "/a": { get: { operationId: "a" } } }),
