@@ -207,3 +207,28 @@ function schemasOf(doc: Document): object {
   const components = doc.components as { schemas?: object } | undefined;
   return components?.schemas ?? {};
 }
+
+/**
+ * `externalValue` of Example Objects: a URL (or file) of an example, which Redocly's resolver
+ * would fetch while bundling, as if it were a `$ref`. Examples never shape a type, and a spec
+ * must not make the generator go to the network (offline, it failed as "Can't resolve $ref").
+ * Dropped from every `examples` map; a property named `externalValue` is a schema, not a string,
+ * and stays.
+ */
+export function dropExternalExamples(doc: Document): void {
+  const seen = new Set<unknown>();
+  const visit = (node: unknown, key: string | undefined): void => {
+    if (!node || typeof node !== "object" || seen.has(node)) return;
+    seen.add(node);
+    if (key === "examples" && !Array.isArray(node)) {
+      for (const example of Object.values(node)) {
+        const e = example as { externalValue?: unknown } | null;
+        if (e && typeof e === "object" && typeof e.externalValue === "string") {
+          delete e.externalValue;
+        }
+      }
+    }
+    for (const [k, v] of Object.entries(node)) visit(v, k);
+  };
+  visit(doc, undefined);
+}

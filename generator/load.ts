@@ -5,7 +5,12 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { BadInputError, toPointer, type Place } from "./errors.js";
-import { breakAliasCycles, inlineDeepRefs, pruneMappings } from "./load-repair.js";
+import {
+  breakAliasCycles,
+  dropExternalExamples,
+  inlineDeepRefs,
+  pruneMappings,
+} from "./load-repair.js";
 
 export type OpenApiDocument = Record<string, unknown> & {
   openapi: string;
@@ -84,6 +89,7 @@ async function readSpec(file: string, absPath: string): Promise<LoadedSpec> {
 
   const openapiVersion = checkVersion(file, parsed, text, placeOf);
   breakAliasCycles(parsed as Record<string, unknown>);
+  dropExternalExamples(parsed as Record<string, unknown>);
 
   const config = await redocly.createConfig({ rules: RULES });
   const resolver = new redocly.BaseResolver(config.resolve);
@@ -115,7 +121,8 @@ async function readSpec(file: string, absPath: string): Promise<LoadedSpec> {
 
 async function readText(file: string, absPath: string): Promise<string> {
   try {
-    return await readFile(absPath, "utf8");
+    // A byte order mark: YAML parsers skip it, JSON.parse does not.
+    return (await readFile(absPath, "utf8")).replace(/^\uFEFF/, "");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === "ENOENT" ? "file not found" : `cannot read the file (${code})`;
@@ -318,9 +325,12 @@ function checkHasOperations(doc: OpenApiDocument, placeOf: (pointer: string) => 
     0,
   );
   if (count === 0) {
+    // Webhooks are requests the API sends to its users: nothing a client calls.
+    const webhooks = Object.keys((doc as { webhooks?: object }).webhooks ?? {}).length;
     throw new BadInputError(
       placeOf(toPointer(["paths"])),
-      "`paths` has no operations: there is nothing to generate",
+      "`paths` has no operations: there is nothing to generate" +
+        (webhooks ? " (webhooks are requests the API sends, not operations a client calls)" : ""),
     );
   }
 }

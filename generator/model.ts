@@ -37,7 +37,8 @@ export function buildModel(spec: LoadedSpec, api: ApiConfig, tokenUrls?: RegionM
     // Config keys (`names`, `safe`, `paging`…) and error places speak of the spec's path.
     const specPath = renamed.original.get(path) ?? path;
     for (const method of HTTP_METHODS) {
-      if (!Object.hasOwn(item, method)) continue;
+      // fetch refuses TRACE (a forbidden method): such a method could only ever fail.
+      if (!Object.hasOwn(item, method) || method === "trace") continue;
       raw.push(readOperation({ doc, api, deref, fail }, path, specPath, method, item));
     }
   }

@@ -434,3 +434,67 @@ describe("loadSpec reads good input", () => {
     expect(JSON.stringify(spec.document)).not.toContain("schemas.yaml");
   });
 });
+
+describe("inputs the corpus holds", () => {
+  const json = {
+    openapi: "3.0.3",
+    info: { title: "T", version: "1" },
+    paths: { "/a": { get: { responses: { "200": { description: "ok" } } } } },
+  };
+
+  it("a JSON file that starts with a byte order mark", async () => {
+    const spec = await loadSpec(write("bom.json", "\uFEFF" + JSON.stringify(json)));
+    expect(Object.keys(spec.document.paths)).toEqual(["/a"]);
+  });
+
+  it("never fetches an example's externalValue (no request leaves; the spec loads offline)", async () => {
+    const { createServer } = await import("node:http");
+    let hits = 0;
+    const server = createServer((_req, res) => {
+      hits++;
+      res.end("{}");
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a document built by hand
+      const withExample = structuredClone(json) as any;
+      withExample.paths["/a"].get.responses["200"].content = {
+        "application/json": {
+          schema: { type: "object", properties: { externalValue: { type: "string" } } },
+          examples: {
+            live: { externalValue: `http://127.0.0.1:${port}/example.json` },
+            gone: { externalValue: "https://example.invalid/x.json" },
+          },
+        },
+      };
+      const spec = await loadSpec(write("external-example.json", JSON.stringify(withExample)));
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- read back the same way
+      const media = (spec.document.paths["/a"]!.get as any).responses["200"].content[
+        "application/json"
+      ];
+      expect(media.examples.live).toEqual({});
+      // A property named externalValue is a schema, and stays.
+      expect(media.schema.properties.externalValue).toEqual({ type: "string" });
+      expect(hits).toBe(0);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it("a spec with webhooks and no paths: the message says why nothing is generated", async () => {
+    const file = write(
+      "webhooks.yaml",
+      `openapi: 3.1.0
+info: { title: T, version: "1" }
+webhooks:
+  created:
+    post:
+      responses: { "200": { description: ok } }
+`,
+    );
+    await expect(loadSpec(file)).rejects.toThrow(
+      /\(#\/paths\): `paths` has no operations: there is nothing to generate \(webhooks are requests the API sends, not operations a client calls\)$/,
+    );
+  });
+});

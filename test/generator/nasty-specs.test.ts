@@ -192,6 +192,13 @@ const CASES: [string, { given: Json; want: "usable" | RegExp }][] = [
     },
   ],
   [
+    "a TRACE operation (fetch refuses the method: left out)",
+    {
+      given: spec({ "/a": { get: { responses: ok() }, trace: { responses: ok() } } }),
+      want: "usable",
+    },
+  ],
+  [
     "a required field missing (responses)",
     {
       given: spec({ "/a": { get: { operationId: "a" } } }),
