@@ -24,6 +24,8 @@ const PLACEHOLDER = /\{([^}]+)\}/g;
  * A rename is skipped when the new name is already a parameter (path, query, header or cookie)
  * or a top-level body field of an operation of that path, or another placeholder's new name, or
  * when the renamed path is another path of the spec: first come, first renamed, in spec order.
+ * A placeholder named like a query, header or cookie parameter or a body field of the same
+ * operation (`/items/{id}?id=`) becomes `<name>_path`: one argument object holds both.
  */
 export function renamePathParameters(
   doc: OpenApiDocument,
@@ -66,9 +68,10 @@ function renamesFor(
   bodyFields: (op: Json) => readonly string[],
 ): Map<string, string> | undefined {
   const placeholders = [...path.matchAll(PLACEHOLDER)].map((m) => m[1]!);
-  if (!placeholders.some((p) => snakeParamName(p) !== undefined)) return undefined;
   const operations = operationsOf(item, deref);
   const taken = new Set<string>(placeholders);
+  /** Names a query, header or cookie parameter or a top-level body field also uses. */
+  const clashing = new Set<string>();
   const shared = declared(item.parameters, deref);
   for (const op of operations) {
     const params = [...shared, ...declared(op.parameters, deref)];
@@ -77,13 +80,27 @@ function renamesFor(
     if (inPath.size !== new Set(placeholders).size || placeholders.some((p) => !inPath.has(p))) {
       return undefined;
     }
-    for (const p of params) taken.add(p.name as string);
-    for (const field of bodyFields(op)) taken.add(field);
+    for (const p of params) {
+      taken.add(p.name as string);
+      if (p.in !== "path") clashing.add(p.name as string);
+    }
+    for (const field of bodyFields(op)) {
+      taken.add(field);
+      clashing.add(field);
+    }
   }
   const renames = new Map<string, string>();
   for (const name of placeholders) {
-    const next = snakeParamName(name);
-    if (next === undefined || taken.has(next) || renames.has(name)) continue;
+    if (renames.has(name)) continue;
+    let next = snakeParamName(name);
+    if (clashing.has(name)) {
+      // `GET /items/{id}?id=…`: one argument object cannot hold both. The path's is renamed,
+      // since its name never reaches the wire; the query's is what the server reads.
+      const base = `${next ?? name}_path`;
+      next = base;
+      for (let n = 2; taken.has(next); n++) next = base + n;
+    }
+    if (next === undefined || taken.has(next)) continue;
     renames.set(name, next);
     taken.add(next);
   }

@@ -192,6 +192,23 @@ const CASES: [string, { given: Json; want: "usable" | RegExp }][] = [
     },
   ],
   [
+    "a path parameter and a query parameter of the same name",
+    {
+      given: spec({
+        "/items/{id}": {
+          get: {
+            parameters: [
+              { name: "id", in: "path", required: true, schema: { type: "string" } },
+              { name: "id", in: "query", schema: { type: "integer" } },
+            ],
+            responses: ok(),
+          },
+        },
+      }),
+      want: "usable",
+    },
+  ],
+  [
     "a TRACE operation (fetch refuses the method: left out)",
     {
       given: spec({ "/a": { get: { responses: ok() }, trace: { responses: ok() } } }),
