@@ -24,8 +24,8 @@ const PLACEHOLDER = /\{([^}]+)\}/g;
  * A rename is skipped when the new name is already a parameter (path, query, header or cookie)
  * or a top-level body field of an operation of that path, or another placeholder's new name, or
  * when the renamed path is another path of the spec: first come, first renamed, in spec order.
- * A placeholder named like a query, header or cookie parameter or a body field of the same
- * operation (`/items/{id}?id=`) becomes `<name>_path`: one argument object holds both.
+ * A placeholder named like a query, header or cookie parameter of the same operation
+ * (`/items/{id}?id=`) becomes `<name>_path`: one argument object holds both.
  */
 export function renamePathParameters(
   doc: OpenApiDocument,
@@ -70,7 +70,7 @@ function renamesFor(
   const placeholders = [...path.matchAll(PLACEHOLDER)].map((m) => m[1]!);
   const operations = operationsOf(item, deref);
   const taken = new Set<string>(placeholders);
-  /** Names a query, header or cookie parameter or a top-level body field also uses. */
+  /** Names a query, header or cookie parameter also uses. */
   const clashing = new Set<string>();
   const shared = declared(item.parameters, deref);
   for (const op of operations) {
@@ -84,10 +84,8 @@ function renamesFor(
       taken.add(p.name as string);
       if (p.in !== "path") clashing.add(p.name as string);
     }
-    for (const field of bodyFields(op)) {
-      taken.add(field);
-      clashing.add(field);
-    }
+    // A body field of the same name is no clash: the model then takes the body under `body`.
+    for (const field of bodyFields(op)) taken.add(field);
   }
   const renames = new Map<string, string>();
   for (const name of placeholders) {

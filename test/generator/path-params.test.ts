@@ -47,18 +47,30 @@ describe("renamePathParameters: clashes with other arguments", () => {
       },
     ],
     [
-      "a top-level body field, when id_path is taken too",
+      "a query parameter, when id_path is taken too",
       {
         given: doc({
           "/items/{id}": {
             put: {
-              parameters: [path("id"), { name: "id_path", in: "query", schema: {} }],
-              requestBody: {},
+              parameters: [
+                path("id"),
+                { name: "id", in: "query", schema: {} },
+                { name: "id_path", in: "query", schema: {} },
+              ],
               responses: ok,
             },
           },
         }),
         want: ["/items/{id_path2}"],
+      },
+    ],
+    [
+      "a body field of the same name: no clash (the body goes under `body`)",
+      {
+        given: doc({
+          "/items/{id}": { put: { parameters: [path("id")], requestBody: {}, responses: ok } },
+        }),
+        want: ["/items/{id}"],
       },
     ],
     [
