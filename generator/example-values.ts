@@ -1,6 +1,7 @@
 // The values `@example` blocks draw on when the spec gives none (generator/examples.ts): by
 // format, by what a description names, and by parameter or property name (XDR values such as
-// observables, MITRE technique ids and CPE strings, and values common to any API).
+// observables, MITRE technique ids and CPE strings, and values common to any API); and the
+// small schema tests examples.ts chooses by (a value's type, a branch that says what it holds).
 
 type Json = Record<string, unknown>;
 
@@ -118,6 +119,49 @@ export function fitsPattern(s: Json, value: string): boolean {
   } catch {
     return true;
   }
+}
+
+/** Whether a spec-given value is of the schema's type (a default `"10"` for an integer is not). */
+export function fitsType(value: unknown, type: string | undefined): boolean {
+  switch (type) {
+    case "string":
+      return typeof value === "string";
+    case "integer":
+      return Number.isInteger(value);
+    case "number":
+      return typeof value === "number";
+    case "boolean":
+      return typeof value === "boolean";
+    case "array":
+      return Array.isArray(value);
+    case "object":
+      return !!value && typeof value === "object" && !Array.isArray(value);
+    default:
+      return true;
+  }
+}
+
+/** Whether a branch says what its values are (a `{ type: "null" }` or `{}` branch does not). */
+export function says(b: Json): boolean {
+  if (b.type === "null") return false;
+  return (
+    b.type !== undefined ||
+    b.properties !== undefined ||
+    Array.isArray(b.enum) ||
+    b.const !== undefined ||
+    b.items !== undefined
+  );
+}
+
+/** Whether `schema` is a `$ref` or wraps one: its properties are then a named schema's. */
+export function refers(schema: unknown): boolean {
+  if (!schema || typeof schema !== "object" || Array.isArray(schema)) return false;
+  const s = schema as Json;
+  if (typeof s.$ref === "string") return true;
+  return ["allOf", "oneOf", "anyOf"].some((k) => {
+    const list = s[k];
+    return Array.isArray(list) && list.some(refers);
+  });
 }
 
 export function byName(names: NameTable, lower: string): unknown {

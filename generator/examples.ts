@@ -12,6 +12,9 @@ import {
   COMMON_BY_NAME,
   describedValue,
   fitsPattern,
+  fitsType,
+  refers,
+  says,
   PAIRED,
   XDR_FALLBACK,
   XDR_NAMES,
@@ -23,10 +26,20 @@ import { resolveRef } from "./ref.js";
 type Json = Record<string, unknown>;
 
 const MAX_DEPTH = 6;
+const MAX_OBJECT_DEPTH = 16;
 const MAX_FIELDS = 4;
 const MAX_TEXT = 120;
 
-const isObject = (v: unknown): v is Json => !!v && typeof v === "object" && !Array.isArray(v);
+/** Source text that `literal` prints as it is: a value JSON cannot write. */
+class Expression {
+  constructor(readonly text: string) {}
+}
+
+/** A binary field's value: its type is Blob (generator/render.ts), a global wherever it compiles. */
+const BLOB = new Expression('new Blob(["example"])');
+
+const isObject = (v: unknown): v is Json =>
+  !!v && typeof v === "object" && !Array.isArray(v) && !(v instanceof Expression);
 
 function firstOf(value: unknown): unknown {
   return Array.isArray(value) ? value[0] : value;
@@ -43,43 +56,73 @@ function flatten(doc: Json, schema: unknown): Json | undefined {
       if (!part) continue;
       if (isObject(part.properties)) Object.assign(merged.properties as Json, part.properties);
       if (Array.isArray(part.required)) (merged.required as unknown[]).push(...part.required);
-      if (part.type && !merged.type) merged.type = part.type;
+      // The rest (`enum`, `items`, `format`, `type`…) from the first that says: AWS wraps an
+      // enum or a list as `allOf: [{ $ref }, { description }]`, and the type is the ref's.
+      for (const k of Object.keys(part)) {
+        if (!MERGED.has(k) && merged[k] === undefined) merged[k] = part[k];
+      }
     }
     delete merged.allOf;
     return merged;
   }
   for (const key of ["oneOf", "anyOf"] as const) {
     const list = s[key];
-    if (Array.isArray(list) && list.length) {
-      const branch = list
-        .map((b) => flatten(doc, b))
-        .find((b) => b && b.type !== "null" && (b.type !== undefined || b.properties));
-      if (branch) return branch;
-    }
+    if (!Array.isArray(list) || !list.length) continue;
+    // A branch of the schema's own type (GitHub's `type: array` beside an object branch).
+    const own = typeOf(s);
+    const branch = list
+      .map((b) => flatten(doc, b))
+      .find((b) => b && says(b) && (!own || !typeOf(b) || typeOf(b) === own));
+    if (!branch) return s;
+    if (!own) return branch;
+    // Both hold, as the type's intersection does: the schema's own properties and required
+    // ones (a check run's `name`), the branch's refining them (`status: completed`).
+    const merged: Json = {
+      ...branch,
+      ...s,
+      properties: Object.assign(Object.create(null), s.properties, branch.properties) as Json,
+      required: [s.required, branch.required].flatMap((r) => (Array.isArray(r) ? r : [])),
+    };
+    delete merged[key];
+    return merged;
   }
   return s;
 }
 
+const MERGED = new Set(["allOf", "properties", "required"]);
+
 function typeOf(s: Json): string | undefined {
   const t = Array.isArray(s.type) ? s.type.find((x) => x !== "null") : s.type;
   if (typeof t === "string") return t;
-  if (isObject(s.properties)) return "object";
+  if (isObject(s.properties) || isObject(s.additionalProperties)) return "object";
   if (s.items !== undefined) return "array";
   return undefined;
 }
 
-/** A spec-given value, if it is plain JSON of a sensible size. */
-function specValue(s: Json): unknown {
+/**
+ * A spec-given value, if it is plain JSON of a sensible size, of the schema's type and one of
+ * its `enum` values (an example `"icueMLP | icueMLO"` or a default `"10"` for an integer is not).
+ */
+function specValue(s: Json, type: string | undefined): unknown {
   const examples = Array.isArray(s.examples) ? s.examples : undefined;
+  const allowed = Array.isArray(s.enum) ? new Set(s.enum.map((v) => JSON.stringify(v))) : undefined;
   for (const candidate of [s.example, examples?.[0], s.default, firstOf(s.enum), s.const]) {
     if (candidate === undefined || candidate === null) continue;
     const text = JSON.stringify(candidate);
-    if (text !== undefined && text.length <= MAX_TEXT) return candidate;
+    if (text === undefined || text.length > MAX_TEXT) continue;
+    if (allowed && !allowed.has(text)) continue;
+    if (fitsType(candidate, type)) return candidate;
   }
   return undefined;
 }
 
-/** `described`: a value named by the description of the parameter (or of the array) it is in. */
+/**
+ * `described`: a value named by the description of the parameter (or of the array) it is in.
+ * `named`: the schema was reached through a `$ref`, where openapi-typescript makes a property
+ * with a `default` required (defaultNonNullable; not inline in a request body or parameter).
+ * `trail`: the object schemas this value is inside, to tell a cycle of required refs.
+ * Undefined when no value of the type can be built: the caller leaves the field out.
+ */
 function sample(
   doc: Json,
   names: NameTable,
@@ -87,26 +130,38 @@ function sample(
   name: string,
   depth: number,
   described?: string,
+  named = false,
+  trail: readonly unknown[] = [],
 ): unknown {
   const s = flatten(doc, schema) ?? {};
+  const viaRef = named || refers(schema);
   const hint = describedValue(s.description) ?? described;
   const lower = name.toLowerCase();
+  const type = typeOf(s);
+  // The types make a binary string a Blob (generator/render.ts), whatever the spec's example.
+  if (type === "string" && s.format === "binary") return BLOB;
   // An enum that holds the value the name suggests (`observable_type` → "domain") shows that
   // one rather than its first value (`acudid`).
   const suggested = byName(names, lower);
   if (Array.isArray(s.enum) && suggested !== undefined && s.enum.includes(suggested)) {
     return suggested;
   }
-  const given = specValue(s);
+  const given = specValue(s, type);
   if (given !== undefined) return given;
-  const type = typeOf(s);
+  if (Array.isArray(s.enum) && s.enum.length) return undefined;
   if (type === "array") {
     if (depth >= MAX_DEPTH) return [];
-    const item = sample(doc, names, s.items, name.replace(/s$/, ""), depth + 1, hint);
+    const singular = name.replace(/s$/, "");
+    const item = sample(doc, names, s.items, singular, depth + 1, hint, viaRef, trail);
     return item === undefined ? [] : [item];
   }
   if (type === "object") {
-    return depth >= MAX_DEPTH ? {} : objectSample(doc, names, s, depth + 1, true);
+    // Past MAX_DEPTH a required object is still filled (objectSample shows only required
+    // properties), not left `{}`; only a cycle of required refs, which no value satisfies, ends
+    // there.
+    const raw = resolveRef(doc, schema);
+    if (depth >= MAX_DEPTH && (trail.includes(raw) || depth >= MAX_OBJECT_DEPTH)) return {};
+    return objectSample(doc, names, s, depth + 1, true, viaRef, [...trail, raw]);
   }
   if (type === "integer" || type === "number") {
     if (/limit|size|count|max/.test(lower)) return 20;
@@ -120,7 +175,7 @@ function sample(
   if (hint !== undefined && !paired && (type === "string" || type === undefined)) {
     if (fitsPattern(s, hint)) return hint;
   }
-  if (suggested !== undefined) return suggested;
+  if (suggested !== undefined && fitsType(suggested, type)) return suggested;
   if (type === "string" || type === undefined) {
     const last = names === XDR_NAMES ? byName(XDR_FALLBACK, lower) : undefined;
     return last ?? "example";
@@ -134,16 +189,24 @@ function objectSample(
   s: Json,
   depth: number,
   requiredOnly: boolean,
+  named: boolean,
+  trail: readonly unknown[] = [],
 ): Json {
   const out: Json = Object.create(null);
   const properties = isObject(s.properties) ? s.properties : {};
   const required = new Set(Array.isArray(s.required) ? s.required.map(String) : []);
   if (names === XDR_NAMES && isObservable(doc, properties))
     return { type: "domain", value: "internetbadguys.com" };
+  if (named) {
+    for (const n of Object.keys(properties)) {
+      const raw = properties[n];
+      if (isObject(raw) && raw.default !== undefined) required.add(n);
+    }
+  }
   let shown = Object.keys(properties).filter((n) => required.has(n));
   if (shown.length === 0 && !requiredOnly) shown = Object.keys(properties).slice(0, 2);
   for (const n of required.size ? shown : shown.slice(0, MAX_FIELDS)) {
-    const v = sample(doc, names, properties[n], n, depth);
+    const v = sample(doc, names, properties[n], n, depth, undefined, named, trail);
     if (v !== undefined) out[n] = v;
   }
   return out;
@@ -200,6 +263,14 @@ function parametersOf(doc: Json, op: OperationModel): ParamDoc[] {
   return [...byKey.values()];
 }
 
+/**
+ * The name a parameter's value goes by: a path parameter renamed `<name>_path` because a query
+ * parameter or body field has its name (generator/path-params.ts) still holds an `id`.
+ */
+function said(p: ParamDoc): string {
+  return p.in === "path" ? p.name.replace(/_path\d*$/, "") : p.name;
+}
+
 const TELLING = /^(limit|query|status|severity|q|search)$/;
 
 /** The argument object (or body) of one call, or undefined when the method takes none. */
@@ -220,8 +291,10 @@ export function exampleArgs(
           const s = flatten(doc, bodySchema) ?? {};
           const type = typeOf(s);
           return type === "object"
-            ? objectSample(doc, names, s, 1, true)
-            : sample(doc, names, s, "body", 1);
+            ? objectSample(doc, names, s, 1, true, refers(bodySchema), [
+                resolveRef(doc, bodySchema),
+              ])
+            : sample(doc, names, bodySchema, "body", 1);
         })();
   if (op.args === "body") return body ?? {};
   const args: Json = Object.create(null);
@@ -233,7 +306,7 @@ export function exampleArgs(
     const value =
       p.example !== undefined && JSON.stringify(p.example).length <= MAX_TEXT
         ? p.example
-        : sample(doc, names, p.schema, p.name, 1, describedValue(p.description));
+        : sample(doc, names, p.schema, said(p), 1, describedValue(p.description));
     if (value !== undefined) args[p.name] = value;
   }
   if (op.args === "split") {
@@ -264,6 +337,7 @@ function key(name: string): string {
 
 /** A value as TypeScript source, keys unquoted where they can be, on one line. */
 export function literal(value: unknown): string {
+  if (value instanceof Expression) return value.text;
   if (Array.isArray(value)) return `[${value.map(literal).join(", ")}]`;
   if (isObject(value)) {
     const entries = Object.keys(value).map((k) => `${key(k)}: ${literal(value[k])}`);
