@@ -6,7 +6,7 @@ import type { ApiConfig, RateLimit } from "./config.js";
 import { toPointer } from "./errors.js";
 import type { OpenApiDocument } from "./load.js";
 import { objectProperties, requestBodyOf, responseEncoding } from "./model-content.js";
-import type { ArgStyle, OperationModel } from "./model-types.js";
+import type { ArgStyle, OperationModel, QueryStyle } from "./model-types.js";
 import { deriveName, pathShape } from "./naming.js";
 import { resolveRef } from "./ref.js";
 import { operationAuth } from "./security.js";
@@ -61,6 +61,10 @@ export function readOperation(
   checkPathParameters(path, params, pointer, fail);
   const pathParams = params.filter((p) => p.in === "path").map((p) => p.name);
   const queryParams = params.filter((p) => p.in === "query").map((p) => p.name);
+  const styled = params.filter((p) => p.in === "query" && p.style);
+  const queryStyles = styled.length
+    ? styled.map((p): [string, QueryStyle] => [p.name, p.style!])
+    : undefined;
   const headerParams = params.filter((p) => p.in === "header").map((p) => p.name);
   const paramNames = new Set([...pathParams, ...queryParams, ...headerParams]);
   const anyRequiredParam = params.some((p) => p.required && p.in !== "cookie");
@@ -108,6 +112,7 @@ export function readOperation(
     deprecated: op.deprecated === true,
     pathParams,
     queryParams,
+    ...(queryStyles ? { queryStyles } : {}),
     headerParams,
     args,
     argsOptional,
@@ -135,6 +140,17 @@ interface Parameter {
   name: string;
   in: string;
   required: boolean;
+  /** A query parameter's serialization, when it is not the default (form, exploded). */
+  style?: QueryStyle;
+}
+
+/** OpenAPI's `style` and `explode` of a query parameter, when not form + exploded. */
+function queryStyleOf(p: Json): QueryStyle | undefined {
+  const style = typeof p.style === "string" ? p.style : "form";
+  const explode = typeof p.explode === "boolean" ? p.explode : style === "form";
+  if (style === "deepObject") return "deepObject";
+  if (explode) return undefined;
+  return style === "spaceDelimited" ? "space" : style === "pipeDelimited" ? "pipe" : "comma";
 }
 
 function collectParameters(item: Json, op: Json, deref: (v: unknown) => Json): Parameter[] {
@@ -144,7 +160,13 @@ function collectParameters(item: Json, op: Json, deref: (v: unknown) => Json): P
     for (const entry of list) {
       const p = deref(entry);
       if (typeof p.name !== "string" || typeof p.in !== "string") continue;
-      byKey.set(`${p.in}:${p.name}`, { name: p.name, in: p.in, required: p.required === true });
+      const style = p.in === "query" ? queryStyleOf(p) : undefined;
+      byKey.set(`${p.in}:${p.name}`, {
+        name: p.name,
+        in: p.in,
+        required: p.required === true,
+        ...(style ? { style } : {}),
+      });
     }
   }
   return [...byKey.values()];

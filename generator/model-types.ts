@@ -8,6 +8,8 @@ import type { ServerDoc } from "./servers.js";
 
 export type ArgStyle = "none" | "flat" | "body" | "split";
 export type BodyEncoding = "json" | "form" | "multipart" | "text" | "binary";
+/** How a query value is written besides the default (see the runtime's `QueryStyle`). */
+export type QueryStyle = "comma" | "space" | "pipe" | "deepObject";
 export type ResponseEncoding = "json" | "text" | "binary" | "none";
 
 export interface OperationModel {
@@ -25,6 +27,11 @@ export interface OperationModel {
   deprecated: boolean;
   pathParams: string[];
   queryParams: string[];
+  /**
+   * Query parameters not written `style: form, explode: true` (the default): name and style
+   * pairs, not an object keyed by spec text (a parameter may be named `__proto__`).
+   */
+  queryStyles?: [string, QueryStyle][];
   headerParams: string[];
   args: ArgStyle;
   argsOptional: boolean;

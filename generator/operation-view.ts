@@ -71,6 +71,7 @@ export function operationView(
   };
   if (op.pathParams.length) descriptor.pathParams = op.pathParams;
   if (op.queryParams.length) descriptor.queryParams = op.queryParams;
+  if (op.queryStyles) descriptor.queryStyles = op.queryStyles;
   if (op.headerParams.length) descriptor.headerParams = op.headerParams;
   if (op.body) descriptor.body = op.body;
   if (op.response !== "json") descriptor.response = op.response;

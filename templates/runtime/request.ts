@@ -5,7 +5,7 @@
 import { UsageError } from "./errors.js";
 import type { Build, FetchInit } from "./internals.js";
 import { CANNOT_CARRY, checkHeaders, isCount, isHeaderValue } from "./options.js";
-import type { BodyEncoding } from "./types.js";
+import type { BodyEncoding, QueryStyle } from "./types.js";
 
 type Body = NonNullable<RequestInit["body"]>;
 
@@ -50,7 +50,9 @@ export function requestBuilder(
           }
           headers[k.toLowerCase()] = String(v);
         } else if (q.includes(k)) {
-          if (!skip(k)) query = addQuery(query, k, v, name);
+          const style = op.queryStyles?.find((entry) => entry[0] === k)?.[1];
+          if (!skip(k))
+            query = style ? addStyled(query, k, v, name, style) : addQuery(query, k, v, name);
         } else if (!p.includes(k) && style === "flat" && v !== undefined) {
           (rest ??= {})[k] = v;
         }
@@ -136,6 +138,28 @@ function addQuery(q: string, k: string, v: unknown, name: string): string {
     return q;
   }
   return (q ? q + "&" : "") + encodeOrThrow(k, name, k) + "=" + encodeOrThrow(scalar(v), name, k);
+}
+
+/** Delimiters of the styles that join a list into one value (`comma`: `a,b`). */
+const DELIMITER = { comma: ",", space: "%20", pipe: "|" } as const;
+
+/**
+ * `q` with `k` added in an OpenAPI style other than the default: a list (or an object's keys
+ * and values, in turn) joined into one value, or an object's members as `k[p]=v` (deepObject).
+ * A scalar is written as `addQuery` writes it.
+ */
+function addStyled(q: string, k: string, v: unknown, name: string, style: QueryStyle): string {
+  if (v == null || typeof v !== "object" || v instanceof Date) return addQuery(q, k, v, name);
+  const enc = (s: unknown): string => encodeOrThrow(scalar(s), name, k);
+  if (style === "deepObject") {
+    if (Array.isArray(v)) return addQuery(q, k, v, name);
+    for (const [p, x] of Object.entries(v)) {
+      if (x != null) q = (q ? q + "&" : "") + enc(k) + "[" + enc(p) + "]=" + enc(x);
+    }
+    return q;
+  }
+  const items = (Array.isArray(v) ? v : Object.entries(v).flat()).filter((x) => x != null);
+  return (q ? q + "&" : "") + enc(k) + "=" + items.map(enc).join(DELIMITER[style]);
 }
 
 function encode(kind: BodyEncoding, body: unknown, headers: Record<string, string>): Body {

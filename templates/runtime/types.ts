@@ -31,6 +31,9 @@ export type PagingStyle =
   /** Automation: `start`/`limit` query, body `{ _links: { next }, results: [] }`. */
   | "links";
 
+/** How a query parameter is written when not as OpenAPI's default (see `Operation.queryStyles`). */
+export type QueryStyle = "comma" | "space" | "pipe" | "deepObject";
+
 /** One operation as the runtime needs it. Plain data: emitted by the generator, never mutated. */
 export interface Operation {
   /** User-facing name, e.g. `enrich.observe`, used in errors and logs. */
@@ -41,6 +44,12 @@ export interface Operation {
   readonly args: ArgStyle;
   readonly pathParams?: readonly string[];
   readonly queryParams?: readonly string[];
+  /**
+   * Query parameters not written as OpenAPI's default (`style: form, explode: true`: an array
+   * as repeated pairs): `comma` (`a,b`), `space` (`a%20b`), `pipe` (`a|b`), `deepObject`
+   * (`k[p]=v`). Name and style pairs.
+   */
+  readonly queryStyles?: readonly (readonly [string, QueryStyle])[];
   readonly headerParams?: readonly string[];
   /** Absent when the operation has no request body. */
   readonly body?: BodyEncoding;

@@ -268,3 +268,44 @@ describe("buildModel rejects names it cannot use", () => {
     expect((error as Error).message).toBe(want);
   });
 });
+
+describe("query parameter styles", () => {
+  const spec: LoadedSpec = {
+    file: "spec.yaml",
+    document: {
+      openapi: "3.1.0",
+      info: { title: "t", version: "1" },
+      paths: {
+        "/a": {
+          get: {
+            parameters: [
+              { name: "plain", in: "query", schema: { type: "array" } },
+              { name: "exploded", in: "query", style: "form", explode: true, schema: {} },
+              { name: "csv", in: "query", explode: false, schema: { type: "array" } },
+              { name: "pipes", in: "query", style: "pipeDelimited", schema: {} },
+              { name: "spaces", in: "query", style: "spaceDelimited", explode: false, schema: {} },
+              { name: "filter", in: "query", style: "deepObject", explode: true, schema: {} },
+              { name: "__proto__", in: "query", explode: false, schema: {} },
+              { name: "h", in: "header", explode: false, schema: {} },
+            ],
+            responses: { 200: { description: "ok" } },
+          },
+        },
+      },
+    } as LoadedSpec["document"],
+    openapiVersion: "3.1",
+    files: [],
+    place: (pointer) => ({ file: "spec.yaml", pointer }),
+  };
+
+  it("records every style but OpenAPI's default (form, exploded), as name and style pairs", () => {
+    const [a] = buildModel(spec, api()).operations;
+    expect(a!.queryStyles).toEqual([
+      ["csv", "comma"],
+      ["pipes", "pipe"],
+      ["spaces", "space"],
+      ["filter", "deepObject"],
+      ["__proto__", "comma"],
+    ]);
+  });
+});

@@ -80,6 +80,25 @@ describe("building requests", () => {
     );
   });
 
+  it.each<[string, unknown, string]>([
+    ["comma", ["a", "b c", "d,e"], "k=a,b%20c,d%2Ce"],
+    ["pipe", ["a", "b"], "k=a|b"],
+    ["space", ["a", "b"], "k=a%20b"],
+    ["comma", { x: 1, y: "z" }, "k=x,1,y,z"],
+    ["deepObject", { x: 1, "y[": "z z", n: null }, "k[x]=1&k[y%5B]=z%20z"],
+    ["comma", "scalar", "k=scalar"],
+    ["deepObject", ["a", "b"], "k=a&k=b"],
+  ])("writes a %s-style query parameter %j as %s", async (style, value, want) => {
+    const styled = op({
+      path: "/iroh/iroh-int/module-type",
+      queryParams: ["k", "plain"],
+      queryStyles: [["k", style as "comma"]],
+    });
+    srv.route("GET /iroh/iroh-int/module-type", (_h, res) => json(res, 200, []));
+    await client().call(styled, { k: value, plain: ["p", "q"] } as never);
+    expect(apiHits()[0]!.url).toBe(`/iroh/iroh-int/module-type?${want}&plain=p&plain=q`);
+  });
+
   const start = op({
     name: "workflows.start",
     method: "POST",
