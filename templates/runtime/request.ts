@@ -71,7 +71,9 @@ export function requestBuilder(
       checkHeaders("headers", ro.headers, true, headers);
     }
     if (cursor) query = query ? query + "&" + cursor.query : cursor.query;
-    if (key) query = addQuery(query, key[0], key[1], name);
+    // Not to an operation that takes no credentials (`security: []`): a key in a URL is logged
+    // by every proxy on the way, and that endpoint has no use for it.
+    if (key && op.auth !== false) query = addQuery(query, key[0], key[1], name);
     const encoded = op.body && body !== undefined ? encode(op.body, body, headers) : undefined;
     const stream = encoded instanceof ReadableStream;
     const init: FetchInit = {

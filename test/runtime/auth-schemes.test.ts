@@ -47,6 +47,18 @@ describe("auth from securitySchemes", () => {
     expect(read(await sent([scheme], { apiKey: "k 1" }))).toBe(want);
   });
 
+  it("no credentials to an operation that takes none (security: []): not even a query key", async () => {
+    srv.route("GET /public", (_h, res) => json(res, 200, { ok: true }));
+    const open = op({ path: "/public", name: "public", auth: false });
+    const t = createTransport(api([{ type: "apiKey", in: "query", name: "api_key" }]), {
+      apiKey: "k-secret",
+    });
+    await t.call(open, {});
+    const hit = srv.hits.at(-1)!;
+    expect(hit.url).toBe("/public");
+    expect(hit.headers.authorization).toBeUndefined();
+  });
+
   it("OAuth2 client credentials at the spec's token URL", async () => {
     const hit = await sent([{ type: "oauth2", tokenUrl: srv.url + "/iroh/oauth2/token" }], {
       clientId: "id",
