@@ -8,7 +8,7 @@
 // errors are attributed to packages by path.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -214,7 +214,8 @@ export async function runCorpus({
   for (const r of ours) {
     const error = oursTsc.get(r.id);
     r.ours = error ? "tsc errors" : "usable";
-    r.oursDetail = error ? relative(workDir, error) : "";
+    // Already a tsc line relative to workDir (not a path to relativize again).
+    r.oursDetail = error ?? "";
   }
   if (openapiTypescript) {
     const ot = rows.filter((r) => r.ot === "generated");
