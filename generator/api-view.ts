@@ -87,7 +87,13 @@ export function apiView(api: ApiModel, sdk?: string, versionHeader?: string): Ap
   );
   const version = versionHeader ? { header: versionHeader, value: api.version } : undefined;
   const descriptor: Record<string, unknown> = api.generic
-    ? { name: api.name, servers: api.servers, auth: api.generic.auth, sdk }
+    ? {
+        name: api.name,
+        servers: api.servers,
+        auth: api.generic.auth,
+        ...(api.generic.anonymous ? { anonymous: true } : {}),
+        sdk,
+      }
     : { name: api.name, servers: api.servers, tokenUrls: api.tokenUrls, sdk, version };
   return {
     name: api.name,

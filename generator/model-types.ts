@@ -44,6 +44,11 @@ export interface OperationModel {
    */
   anyScopes?: string[][];
   auth: boolean;
+  /**
+   * Standalone: the schemes this operation accepts (indexes into the API's `auth`; -1: none
+   * needed), when not all of them in order.
+   */
+  schemes?: number[];
   safe: boolean;
   paging?: "ctia" | "links";
   /** `x-xdr-pagination-fallback: offset`: without `X-Next`, the next page is `offset` + items. */
@@ -89,5 +94,7 @@ export interface ApiModel {
     servers: ServerDoc[];
     auth: AuthScheme[];
     schemes: SchemeDoc[];
+    /** Some operation takes no credentials: a client without any is usable. */
+    anonymous: boolean;
   };
 }

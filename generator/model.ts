@@ -12,7 +12,7 @@ import { readOperation, text, type OperationDraft } from "./model-operation.js";
 import type { ApiModel } from "./model-types.js";
 import { renamePathParameters } from "./path-params.js";
 import { resolveRef } from "./ref.js";
-import { authSchemes } from "./security.js";
+import { authSchemes, operationSchemes } from "./security.js";
 import { defaultBaseUrl, serverDocs } from "./servers.js";
 
 type Json = Record<string, unknown>;
@@ -64,7 +64,15 @@ export function buildModel(spec: LoadedSpec, api: ApiConfig, tokenUrls?: RegionM
       raw.map((r) => r.security),
       baseUrl,
     );
-    model.generic = { baseUrl, servers, auth, schemes: docs };
+    const securityOf = new Map(raw.map((r) => [r.pointer, r.security]));
+    for (const o of operations) {
+      const schemes = o.auth
+        ? operationSchemes(doc, securityOf.get(o.pointer), auth, baseUrl)
+        : undefined;
+      if (schemes) o.schemes = schemes;
+    }
+    const anonymous = operations.some((o) => !o.auth || o.schemes?.includes(-1));
+    model.generic = { baseUrl, servers, auth, schemes: docs, anonymous };
     model.servers = { us: baseUrl, eu: baseUrl, apjc: baseUrl };
   }
   if (api.workflowRun) {

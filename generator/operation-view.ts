@@ -78,6 +78,7 @@ export function operationView(
   if (op.scopes.length && !api.generic) descriptor.scopes = op.scopes;
   if (op.anyScopes) descriptor.anyScopes = op.anyScopes;
   if (!op.auth) descriptor.auth = false;
+  if (op.schemes) descriptor.schemes = op.schemes;
   if (op.safe) descriptor.safe = true;
   if (op.paging) descriptor.paging = op.paging;
   if (op.pagingFallback) descriptor.pagingFallback = op.pagingFallback;

@@ -122,3 +122,32 @@ export function operationAuth(doc: Json, security: unknown): boolean {
       }),
   );
 }
+
+/**
+ * The schemes one operation accepts, as indexes into the descriptor's `auth` list, in the order
+ * its requirements name them; `-1` for an empty requirement (`{}`: credentials optional).
+ * Undefined when it accepts every scheme in the list's order (the runtime's default).
+ */
+export function operationSchemes(
+  doc: Json,
+  security: unknown,
+  auth: readonly AuthScheme[],
+  serverUrl: string,
+): number[] | undefined {
+  if (!Array.isArray(security)) return undefined;
+  const schemes = schemesOf(doc);
+  const out: number[] = [];
+  for (const requirement of security) {
+    if (!requirement || typeof requirement !== "object") continue;
+    const keys = Object.keys(requirement);
+    if (keys.length === 0 && !out.includes(-1)) out.push(-1);
+    for (const key of keys) {
+      const scheme = resolveRef(doc, own(schemes, key)) as Json | undefined;
+      const a = scheme && typeof scheme === "object" ? toAuth(scheme, serverUrl) : undefined;
+      const i = a ? auth.findIndex((x) => JSON.stringify(x) === JSON.stringify(a)) : -2;
+      if (i >= 0 && !out.includes(i)) out.push(i);
+    }
+  }
+  const everything = out.length === auth.length && out.every((i, n) => i === n);
+  return everything ? undefined : out;
+}

@@ -24,8 +24,8 @@ export interface Auth {
   readonly token?: TokenSource;
   /** Every secret known now or later (tokens are added to the token source's set as issued). */
   readonly secrets: Iterable<string | undefined>;
-  /** An API key sent in the query: its name and value. */
-  readonly query?: readonly [string, string];
+  /** An API key sent in the query of `op`'s requests: its name and value. */
+  readonly query?: (op: Operation) => readonly [string, string] | undefined;
 }
 
 /** What `auth` needs of the transport's checked options. */
@@ -42,7 +42,7 @@ export interface AuthContext {
 const none = (): Promise<undefined> => Promise.resolve(undefined);
 
 export function auth(api: ApiDescriptor, o: XdrOptions, c: AuthContext): Auth {
-  const { clientId, clientSecret, accessToken, apiKey } = o;
+  const { clientSecret, accessToken, apiKey } = o;
   /** Never to be shown: scrubbed from every message, body and header kept on an error. */
   const own = [
     clientSecret,
@@ -78,12 +78,28 @@ export function auth(api: ApiDescriptor, o: XdrOptions, c: AuthContext): Auth {
     return { secrets: own, authorize: set("Bearer " + accessToken) };
   }
   const { urls } = c;
-  /** Scheme of the API (standalone packages); XDR: OAuth2 at the region's token URL. */
-  const scheme: AuthScheme | undefined = api.auth
-    ? pickScheme(api.auth, o)
-    : api.tokenUrls || urls.token
+  const one = (scheme: AuthScheme | undefined): Auth => schemeAuth(api, scheme, o, c, own, set);
+  // Standalone packages: the spec's schemes, chosen per operation.
+  if (api.auth) return perOperation(api, api.auth, o, own, one);
+  // XDR: OAuth2 at the region's token URL.
+  return one(
+    api.tokenUrls || urls.token
       ? { type: "oauth2", tokenUrl: api.tokenUrls?.[c.region as "us"] ?? "" }
-      : undefined;
+      : undefined,
+  );
+}
+
+/** The credentials of one scheme (none: nothing sent). */
+function schemeAuth(
+  api: ApiDescriptor,
+  scheme: AuthScheme | undefined,
+  o: XdrOptions,
+  c: AuthContext,
+  own: (string | undefined)[],
+  set: (value: string) => Auth["authorize"],
+): Auth {
+  const { clientId, clientSecret, apiKey } = o;
+  const { urls } = c;
   const type = scheme?.type;
   if (type === "oauth2") {
     const names = [clientId ? "" : "clientId", clientSecret ? "" : "clientSecret"].filter(Boolean);
@@ -142,7 +158,7 @@ export function auth(api: ApiDescriptor, o: XdrOptions, c: AuthContext): Auth {
     const { in: where, name } = scheme as AuthScheme & { type: "apiKey" };
     if (!apiKey) throw new ConfigurationError(`apiKey is needed (sent as ${where} "${name}")`);
     if (!isHeaderValue(apiKey)) throw new ConfigurationError("apiKey" + CANNOT_CARRY);
-    if (where === "query") return { secrets: own, authorize: none, query: [name, apiKey] };
+    if (where === "query") return { secrets: own, authorize: none, query: () => [name, apiKey] };
     const cookie = `${name}=${encodeURIComponent(apiKey)}`;
     return {
       secrets: own,
@@ -158,21 +174,85 @@ export function auth(api: ApiDescriptor, o: XdrOptions, c: AuthContext): Auth {
   return { secrets: own, authorize: none };
 }
 
+/**
+ * A standalone API's credentials: one `Auth` per scheme the options can serve, and per call the
+ * first the operation accepts (`Operation.schemes`; all, in order, when absent). Without any,
+ * creation fails with what the first scheme needs, unless some operation takes no credentials
+ * (`anonymous`): then only a call that needs them fails, before anything is sent.
+ */
+function perOperation(
+  api: ApiDescriptor,
+  schemes: readonly AuthScheme[],
+  o: XdrOptions,
+  own: (string | undefined)[],
+  one: (scheme: AuthScheme | undefined) => Auth,
+): Auth {
+  const usable = schemes.map((s) => (canServe(s, o) ? one(s) : undefined));
+  const first = usable.find(Boolean);
+  // The error of the first scheme says what is missing (no scheme at all: nothing to send).
+  if (!first && !api.anonymous) return one(pickScheme(schemes, o));
+  const nothing: Auth = { secrets: [], authorize: () => Promise.resolve(undefined) };
+  const pick = (op: Operation | undefined): Auth | undefined => {
+    if (!op?.schemes) return first;
+    for (const i of op.schemes) {
+      if (i === -1) return nothing;
+      if (usable[i]) return usable[i];
+    }
+    return undefined;
+  };
+  return {
+    token: usable.find((a) => a?.token)?.token,
+    secrets: {
+      *[Symbol.iterator]() {
+        yield* own;
+        for (const a of usable) if (a) yield* a.secrets;
+      },
+    },
+    query: (op) => pick(op)?.query?.(op),
+    authorize: (b, op, signal) => {
+      const a = pick(op);
+      if (!a) {
+        const wanted = (op?.schemes ?? schemes.map((_, i) => i))
+          .map((i) => OPTIONS_OF[schemes[i]!.type])
+          .join(", or ");
+        throw new ConfigurationError(
+          `${op?.name ?? "fetch"} needs credentials the client was not given: ${wanted}`,
+        );
+      }
+      return a.authorize(b, op, signal);
+    },
+  };
+}
+
+/** The options each kind of scheme takes. */
+const OPTIONS_OF: Record<AuthScheme["type"], string> = {
+  oauth2: "clientId and clientSecret (or accessToken)",
+  bearer: "accessToken",
+  basic: "username and password",
+  apiKey: "apiKey",
+};
+
 function noTokenUrl(api: ApiDescriptor): never {
   throw new ConfigurationError(`API ${api.name} has no token URL: set baseUrls.token`);
 }
 
+/** Whether the options hold credentials (maybe incomplete: then its error says so) for `s`. */
+function canServe(s: AuthScheme, o: XdrOptions): boolean {
+  return s.type === "oauth2"
+    ? !!(o.clientId || o.clientSecret)
+    : s.type === "basic"
+      ? o.username !== undefined
+      : s.type === "apiKey"
+        ? o.apiKey !== undefined
+        : o.accessToken !== undefined;
+}
+
 /** The first scheme the options can serve; else the first (its error names what is missing). */
 function pickScheme(schemes: readonly AuthScheme[], o: XdrOptions): AuthScheme | undefined {
-  const can = (s: AuthScheme): boolean =>
-    s.type === "oauth2"
-      ? !!(o.clientId || o.clientSecret)
-      : s.type === "basic"
-        ? o.username !== undefined
-        : s.type === "apiKey"
-          ? o.apiKey !== undefined
-          : o.accessToken !== undefined;
-  return schemes.find(can) ?? (o.accessToken !== undefined ? { type: "bearer" } : schemes[0]);
+  return (
+    schemes.find((s) => canServe(s, o)) ??
+    (o.accessToken !== undefined ? { type: "bearer" } : schemes[0])
+  );
 }
 
 /** Every scope of `op.scopes`, and one full set of `op.anyScopes`, or `MissingScopeError`. */

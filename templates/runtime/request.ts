@@ -5,21 +5,21 @@
 import { UsageError } from "./errors.js";
 import type { Build, FetchInit } from "./internals.js";
 import { CANNOT_CARRY, checkHeaders, isCount, isHeaderValue } from "./options.js";
-import type { BodyEncoding, QueryStyle } from "./types.js";
+import type { BodyEncoding, Operation, QueryStyle } from "./types.js";
 
 type Body = NonNullable<RequestInit["body"]>;
 
 export const JSON_TYPE = "application/json";
 
 /**
- * The `build` of one transport. `common`: client headers (lower-cased), `key`: an API key sent
- * in the query (name, value), added to every request.
+ * The `build` of one transport. `common`: client headers (lower-cased), `key`: the API key sent
+ * in the query of an operation (name, value), if any: added to its every request.
  */
 export function requestBuilder(
   base: string,
   common: Record<string, string>,
   dispatcher: unknown,
-  key?: readonly [string, string],
+  key?: (op: Operation) => readonly [string, string] | undefined,
 ): Build {
   return (op, args, ro, cursor) => {
     const { name, args: style, pathParams: p = [], queryParams: q = [], headerParams: h = [] } = op;
@@ -73,7 +73,8 @@ export function requestBuilder(
     if (cursor) query = query ? query + "&" + cursor.query : cursor.query;
     // Not to an operation that takes no credentials (`security: []`): a key in a URL is logged
     // by every proxy on the way, and that endpoint has no use for it.
-    if (key && op.auth !== false) query = addQuery(query, key[0], key[1], name);
+    const k = op.auth !== false ? key?.(op) : undefined;
+    if (k) query = addQuery(query, k[0], k[1], name);
     const encoded = op.body && body !== undefined ? encode(op.body, body, headers) : undefined;
     const stream = encoded instanceof ReadableStream;
     const init: FetchInit = {

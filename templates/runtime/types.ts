@@ -61,6 +61,12 @@ export interface Operation {
   readonly anyScopes?: readonly (readonly string[])[];
   /** `false` for operations that take no bearer token (the token endpoint, public feed views). */
   readonly auth?: false;
+  /**
+   * Standalone packages: the schemes of `ApiDescriptor.auth` this operation accepts (indexes, in
+   * order of preference; -1: none needed), when not all of them. The first the client has
+   * credentials for is used.
+   */
+  readonly schemes?: readonly number[];
   /** May be retried: GET/HEAD/PUT/DELETE/OPTIONS, or a POST the spec marks `x-xdr-safe`. */
   readonly safe?: boolean;
   readonly paging?: PagingStyle;
@@ -320,6 +326,11 @@ export interface ApiDescriptor {
   readonly tokenUrls?: Readonly<Record<Region, string>>;
   /** Standalone packages: the spec's security schemes, first match wins. */
   readonly auth?: readonly AuthScheme[];
+  /**
+   * Some operation takes no credentials: a client made without any is usable, and a call that
+   * needs them fails (ConfigurationError, nothing sent) instead of the client's creation.
+   */
+  readonly anonymous?: true;
   /** `<package>/<version>`, the first word of the User-Agent. */
   readonly sdk?: string;
   /**

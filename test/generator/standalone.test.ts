@@ -191,6 +191,30 @@ describe("auth from securitySchemes", () => {
   });
 });
 
+describe("schemes per operation", () => {
+  it("records which schemes an operation accepts, and that some take none", async () => {
+    const spec = specWith(
+      {
+        key: { type: "apiKey", in: "header", name: "X-Key" },
+        basic: { type: "http", scheme: "basic" },
+      },
+      [{ key: [] }, { basic: [] }],
+    ) as { paths: Record<string, Record<string, Json>> };
+    spec.paths["/things/{id}"]!.put = {
+      operationId: "putThing",
+      parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+      security: [{ basic: [] }, {}],
+      responses: { "204": { description: "ok" } },
+    };
+    const model = await modelOf(spec);
+    const byName = new Map(model.operations.map((o) => [o.operationId, o]));
+    // All of the API's schemes in order: the runtime's default, nothing recorded.
+    expect(byName.get("getThing")?.schemes).toBeUndefined();
+    expect(byName.get("putThing")?.schemes).toEqual([1, -1]);
+    expect(model.generic?.anonymous).toBe(true);
+  });
+});
+
 describe("servers", () => {
   const cases: [string, { given: unknown; want: string }][] = [
     [

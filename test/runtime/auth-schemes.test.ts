@@ -59,6 +59,46 @@ describe("auth from securitySchemes", () => {
     expect(hit.headers.authorization).toBeUndefined();
   });
 
+  describe("per operation", () => {
+    const key: AuthScheme = { type: "apiKey", in: "query", name: "api_key" };
+    const basic: AuthScheme = { type: "basic" };
+    const both = { apiKey: "k-1", username: "u", password: "p" };
+    const basicOnly = op({ path: "/ping", name: "basicOnly", schemes: [1] });
+    const optional = op({ path: "/ping", name: "optional", schemes: [0, -1] });
+
+    it("the first scheme the operation accepts that the client has credentials for", async () => {
+      srv.route("GET /ping", (_h, res) => json(res, 200, { ok: true }));
+      const t = createTransport(api([key, basic]), both);
+      await t.call(ping, {});
+      expect(srv.hits.at(-1)!.query.get("api_key")).toBe("k-1");
+      expect(srv.hits.at(-1)!.headers.authorization).toBeUndefined();
+      await t.call(basicOnly, {});
+      // The key of another scheme is not sent along: not even in the query.
+      expect(srv.hits.at(-1)!.url).toBe("/ping");
+      expect(srv.hits.at(-1)!.headers.authorization).toBe("Basic " + btoa("u:p"));
+    });
+
+    it("an API where some operations take none: created without credentials", async () => {
+      srv.route("GET /ping", (_h, res) => json(res, 200, { ok: true }));
+      const t = createTransport({ ...api([key, basic]), anonymous: true }, {});
+      await t.call(op({ path: "/ping", name: "open", auth: false }), {});
+      await t.call(optional, {});
+      expect(srv.hits.map((h) => h.url)).toEqual(["/ping", "/ping"]);
+      // One that needs them fails before anything is sent, saying what to pass.
+      await expect(t.call(basicOnly, {})).rejects.toThrow(
+        new ConfigurationError(
+          "basicOnly needs credentials the client was not given: username and password",
+        ),
+      );
+      await expect(t.call(ping, {})).rejects.toThrow(/apiKey, or username and password$/);
+      expect(srv.hits).toHaveLength(2);
+    });
+
+    it("without `anonymous`, a client without credentials still fails at creation", () => {
+      expect(() => createTransport(api([key, basic]), {})).toThrow(/apiKey is needed/);
+    });
+  });
+
   it("OAuth2 client credentials at the spec's token URL", async () => {
     const hit = await sent([{ type: "oauth2", tokenUrl: srv.url + "/iroh/oauth2/token" }], {
       clientId: "id",
