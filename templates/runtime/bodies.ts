@@ -65,9 +65,20 @@ export function excerpt(
   limit: number,
   secrets: Iterable<string | undefined>,
 ): unknown {
+  const { body, cut } = scrubbedText(text, more, limit, secrets);
+  return cut ? body : redactDeep(parseText(body), secrets);
+}
+
+/** `text` scrubbed, then cut at `limit` (with `…`); `cut`: it was (or the body went on). */
+export function scrubbedText(
+  text: string,
+  more: boolean,
+  limit: number,
+  secrets: Iterable<string | undefined>,
+): { body: string; cut: boolean } {
   const scrubbed = redact(text, secrets);
-  if (more || scrubbed.length > limit) return scrubbed.slice(0, limit) + "…";
-  return redactDeep(parseText(scrubbed), secrets);
+  const cut = more || scrubbed.length > limit;
+  return { body: cut ? scrubbed.slice(0, limit) + "…" : scrubbed, cut };
 }
 
 /** Read past an excerpt's limit, so that a secret across the cut is whole when scrubbed. */

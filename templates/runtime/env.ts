@@ -64,7 +64,7 @@ function baseUrlsOf(env: Env, apis: readonly string[] | undefined): Record<strin
     names = Object.keys(env).filter((name) => name.startsWith("XDR_BASE_URL_"));
   } catch {
     // May not list the environment (Deno with --allow-env for some names): ask for each API.
-    names = (apis ?? []).map((api) => "XDR_BASE_URL_" + api.replace(/[A-Z]/g, "_$&").toUpperCase());
+    names = (apis ?? []).map((api) => "XDR_BASE_URL_" + suffixOf(api));
   }
   const out: Record<string, string> = {};
   for (const name of names) {
@@ -77,13 +77,16 @@ function baseUrlsOf(env: Env, apis: readonly string[] | undefined): Record<strin
     if (!api) {
       throw new ConfigurationError(
         `${name.replace(/[^\x20-\x7e]/g, "?")} names no API of this package: ` +
-          `use XDR_BASE_URL_ with ${apis!.map((a) => a.replace(/[A-Z]/g, "_$&").toUpperCase()).join(", ")}`,
+          `use XDR_BASE_URL_ with ${apis!.map(suffixOf).join(", ")}`,
       );
     }
     out[api] = value;
   }
   return out;
 }
+
+/** An API's name as its variable spells it: `globalIntel` → `GLOBAL_INTEL`. */
+const suffixOf = (api: string): string => api.replace(/[A-Z]/g, "_$&").toUpperCase();
 
 /** `options` without its `undefined` values: an option passed as `undefined` is not given. */
 function given<T extends object>(options: T): T {

@@ -3,11 +3,11 @@
 // client's path values from escaping their segment. Its own module, so that a bundle of named
 // calls leaves it out.
 import createClient, { createQuerySerializer, defaultPathSerializer } from "openapi-fetch";
-import { ERROR_BODY_BYTES, EXCERPT_MARGIN, readText } from "./bodies.js";
+import { ERROR_BODY_BYTES, EXCERPT_MARGIN, readText, scrubbedText } from "./bodies.js";
 import { UsageError } from "./errors.js";
 import { type Built, internalsOf } from "./internals.js";
 import type { RawClient } from "./raw-client.js";
-import { redact, scrubHeaders } from "./redact.js";
+import { scrubHeaders } from "./redact.js";
 import { pathValue } from "./request.js";
 import type { Transport } from "./types.js";
 
@@ -77,18 +77,15 @@ async function scrubbed(res: Response, secrets: Iterable<string | undefined>): P
   } catch {
     // A body that broke off: what arrived is gone with it; the status still says what happened.
   }
-  const body = redact(text, secrets);
+  const { body } = scrubbedText(text, more, ERROR_BODY_BYTES, secrets);
   const headers = scrubHeaders(res.headers, secrets);
   // The body below is decoded, whole and shorter: the server's framing headers no longer hold.
   for (const h of ["content-length", "content-encoding", "transfer-encoding"]) headers.delete(h);
-  const copy = new Response(
-    res.status === 204 || res.status === 304 || !body
-      ? null
-      : more || body.length > ERROR_BODY_BYTES
-        ? body.slice(0, ERROR_BODY_BYTES) + "…"
-        : body,
-    { status: res.status, statusText: res.statusText, headers },
-  );
+  const copy = new Response(res.status === 204 || res.status === 304 || !body ? null : body, {
+    status: res.status,
+    statusText: res.statusText,
+    headers,
+  });
   Object.defineProperty(copy, "url", { value: res.url });
   return copy;
 }
