@@ -19,6 +19,10 @@ export interface ProxyAgentOptions {
   httpsProxy?: string;
   noProxy?: string;
 }
+/** The client undici's proxy agent asks for a tunnel (`CONNECT`): a `Pool` to the proxy. */
+interface TunnelClient {
+  connect(params: unknown): Promise<unknown>;
+}
 /** What the SDK uses of an undici dispatcher. */
 export interface Dispatcher {
   dispatch(options: { origin?: string | URL }, handler: unknown): boolean;
@@ -28,7 +32,12 @@ export interface Dispatcher {
 export interface Undici {
   Dispatcher: new () => Dispatcher;
   Agent: new () => Dispatcher;
-  EnvHttpProxyAgent: new (options: ProxyAgentOptions) => Dispatcher;
+  Pool: new (origin: URL, options: unknown) => TunnelClient;
+  EnvHttpProxyAgent: new (
+    options: ProxyAgentOptions & {
+      clientFactory?: (origin: URL, options: unknown) => TunnelClient;
+    },
+  ) => Dispatcher;
 }
 interface NodeModuleApi {
   createRequire(from: string): (id: string) => unknown;
@@ -150,9 +159,20 @@ export function proxyRouter(
   undici: Undici,
   options: ProxyAgentOptions,
   direct: Dispatcher = new undici.Agent(),
+  tunnelTimeoutMs: number = TUNNEL_TIMEOUT_MS,
 ): Dispatcher {
   // NO_PROXY is matched here (an empty one for undici, which would read the process's otherwise).
-  const proxied = new undici.EnvHttpProxyAgent({ ...options, noProxy: "" });
+  const proxied = new undici.EnvHttpProxyAgent({
+    ...options,
+    noProxy: "",
+    clientFactory: (origin, poolOptions) =>
+      tunnelClient(
+        new undici.Pool(origin, {
+          ...(poolOptions as object),
+          headersTimeout: tunnelTimeoutMs,
+        }),
+      ),
+  });
   const noProxy = options.noProxy ?? "";
   class ProxyRouter extends undici.Dispatcher {
     override dispatch(o: { origin?: string | URL }, handler: unknown): boolean {
@@ -170,13 +190,46 @@ export function proxyRouter(
   return new ProxyRouter();
 }
 
+/**
+ * How long a proxy may take to answer `CONNECT`. undici waits 300 s, and a caller's timeout does
+ * not end the wait (the tunnel has no owner to abort it): a proxy that never answers would keep the
+ * process alive 5 minutes after the call failed. A working proxy answers in milliseconds.
+ */
+const TUNNEL_TIMEOUT_MS = 30_000;
+
+/**
+ * The proxy's client, whose tunnel failures undici gives up on. A proxy that closes the
+ * connection without answering `CONNECT` fails the tunnel with a socket error, which undici
+ * (7.x) takes for a passing one: it reconnects at once, for ever, at full CPU, holding the request
+ * queued even after the caller's timeout has aborted it, so the process never exits. Any other
+ * error fails the requests waiting for that tunnel, as a refused tunnel (407) does.
+ */
+function tunnelClient(pool: TunnelClient): TunnelClient {
+  const connect = pool.connect.bind(pool);
+  pool.connect = (params) =>
+    connect(params).catch((error: unknown) => {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (code === "UND_ERR_HEADERS_TIMEOUT") {
+        throw Object.assign(new Error("the proxy did not answer CONNECT"), { code });
+      }
+      if (code !== "UND_ERR_SOCKET" && code !== "UND_ERR_INFO") throw error;
+      // No `cause`: an error's message is its innermost cause's, here undici's bare
+      // "other side closed", which does not say who closed it.
+      throw Object.assign(new Error("the proxy closed the connection without answering CONNECT"), {
+        code: "UND_ERR_PROXY_CLOSED",
+      });
+    });
+  return pool;
+}
+
 function loadUndici(host: Host, variable: string): Undici {
   const moduleApi = host.process?.getBuiltinModule?.("module") as NodeModuleApi | undefined;
   try {
     const undici = moduleApi?.createRequire(import.meta.url)("undici") as Undici | undefined;
     if (
       typeof undici?.EnvHttpProxyAgent === "function" &&
-      typeof undici.Dispatcher === "function"
+      typeof undici.Dispatcher === "function" &&
+      typeof undici.Pool === "function"
     ) {
       return undici;
     }
