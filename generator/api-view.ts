@@ -2,7 +2,7 @@
 // built from its model. Every string is escaped already for where it lands, so the templates
 // need no logic; the operations' own views come from operation-view.ts.
 import { commentInline, jsDoc, mdCode, mdInline, tsLiteral } from "./escape.js";
-import { memberPaths } from "./examples.js";
+import { exampleCall, memberPaths } from "./examples.js";
 import type { ApiModel } from "./model-types.js";
 import { apiNames, typesNote, type NamesView } from "./named-types.js";
 import { typeStem } from "./naming.js";
@@ -40,6 +40,11 @@ export interface ApiView {
   descriptorComment: string;
   /** The `@example` of the create function: `createPetsClient({ baseUrl, accessToken })`. */
   example: string;
+  /**
+   * The first code of a package README that is not xdr-sdk's: for a standalone client, create
+   * it, make one call, tell an API error apart; else the create function's example.
+   */
+  readmeUse: string;
   /** Standalone clients: what the README says of servers and auth. */
   generic?: GenericView;
   anyScopes: boolean;
@@ -126,7 +131,10 @@ export function apiView(api: ApiModel, sdk?: string, versionHeader?: string): Ap
       ? `/** Where the ${commentInline(api.title)} API is and how it authenticates. */`
       : `/** Hosts of the ${commentInline(api.title)} API per region, and where its tokens come from. */`,
     example: api.generic
-      ? `const ${api.name} = create${stem}Client({ ${exampleOptions(api)} });`
+      ? `const ${api.name} = create${stem}Client(${exampleOptions(api) ? `{ ${exampleOptions(api)} }` : ""});`
+      : `const ${api.name} = create${stem}Client({ clientId, clientSecret, region: "eu" });`,
+    readmeUse: api.generic
+      ? readmeUse(api)
       : `const ${api.name} = create${stem}Client({ clientId, clientSecret, region: "eu" });`,
     generic: api.generic && genericView(api),
     anyScopes: api.operations.some((o) => o.scopes.length > 0),
@@ -189,4 +197,48 @@ function genericView(api: ApiModel): GenericView {
     auth: generic.schemes.map((s) => ({ mdNote: authNote(s) })),
     exampleOptions: exampleOptions(api),
   };
+}
+
+/** Environment variables the README reads each credential from (`PETSTORE_API_KEY`). */
+const CREDENTIAL_VARIABLES: Record<string, string> = {
+  clientId: "CLIENT_ID",
+  clientSecret: "CLIENT_SECRET",
+  accessToken: "TOKEN",
+  username: "USERNAME",
+  password: "PASSWORD",
+  apiKey: "API_KEY",
+};
+
+/**
+ * The README's first code block, after its import: the client created with credentials read from
+ * the environment, one call (the first GET, else the first operation, as its `@example` shows
+ * it) and an `ApiError` told apart. Compiled by test/generator/readme-standalone.test.ts.
+ */
+function readmeUse(api: ApiModel): string {
+  const prefix = api.name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
+  const options = exampleOptions(api)
+    .split(", ")
+    .filter(Boolean)
+    .map((o) =>
+      CREDENTIAL_VARIABLES[o] ? `${o}: process.env.${prefix}_${CREDENTIAL_VARIABLES[o]}` : o,
+    )
+    .join(", ");
+  const create = `const client = create${typeStem(api.name)}Client(${options ? `{ ${options} }` : ""});`;
+  const op = api.operations.find((o) => o.method === "GET") ?? api.operations[0];
+  if (!op) return create;
+  const members = memberPaths(api.root).get(op) ?? [op.methodName];
+  const call = exampleCall(api, op, "client", members, { paged: !!op.paging });
+  const body = op.paging ? call : `${call}\nconsole.log(result);`;
+  return [
+    create,
+    "",
+    "try {",
+    body.replace(/^/gm, "  "),
+    "} catch (error) {",
+    "  // An ApiError has the status, the operation and the answer (secrets scrubbed); a",
+    "  // TimeoutError or ConnectionError means no answer came.",
+    "  if (error instanceof ApiError) console.error(error.status, error.message);",
+    "  throw error;",
+    "}",
+  ].join("\n");
 }

@@ -83,6 +83,7 @@ const SUMMARY_FIELDS = [
   "descriptorConst",
   "operationCount",
   "example",
+  "readmeUse",
   "rootNames",
 ] as const;
 

@@ -12,6 +12,7 @@ import { generate } from "../../generator/api.js";
 import { loadSpec } from "../../generator/load.js";
 import { buildModel } from "../../generator/model.js";
 import { ROOT } from "./workspace.js";
+import { strictTsc } from "../support/tsc.js";
 
 mkdirSync(join(ROOT, ".xdr-test-tmp"), { recursive: true });
 const dir = mkdtempSync(join(ROOT, ".xdr-test-tmp", "standalone-"));
@@ -295,7 +296,9 @@ describe("a generated standalone client", () => {
       expect(text, file).not.toMatch(/createXdr|XdrOptions|\bregion\b|Cisco|\bXDR\b|iroh|ctia/);
     }
     const readme = readFileSync(join(dir, "things-sdk/README.md"), "utf8");
-    expect(readme).toMatch(/createThingsSdkClient\(\{ clientId, clientSecret \}\)/);
+    expect(readme).toContain(
+      "createThingsSdkClient({ clientId: process.env.THINGS_SDK_CLIENT_ID, clientSecret: process.env.THINGS_SDK_CLIENT_SECRET })",
+    );
     const docs = readFileSync(join(dir, "things-sdk/docs/thingsSdk.md"), "utf8");
     expect(docs).toContain(`Requests go to \`${base}/api\` unless you pass \`baseUrl\`.`);
     for (const line of [
@@ -310,6 +313,26 @@ describe("a generated standalone client", () => {
       /options: ClientOptions = \{\}/,
     );
   });
+
+  it("has a README whose code compiles as written (strict, against the package)", () => {
+    const root = join(dir, "things-sdk");
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(blocks.length).toBeGreaterThan(0);
+    expect(blocks[0]).toContain("await client.");
+    blocks.forEach((code, i) => {
+      writeFileSync(
+        join(root, `readme-${i}.ts`),
+        code.replace(/from "things-sdk"/g, 'from "./dist/index.js"'),
+      );
+    });
+    const tsc = strictTsc(root, {
+      include: ["readme-*.ts"],
+      compilerOptions: { types: ["node"] },
+    });
+    expect(tsc.output).toBe("");
+    expect(tsc.status).toBe(0);
+  }, 180_000);
 
   const calls: [string, { options: Json; want: Partial<Seen> }][] = [
     [
