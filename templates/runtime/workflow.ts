@@ -48,13 +48,19 @@ export async function startWorkflowAndWait<G extends Operation>(
   const unlink = caller ? onAbort(caller, () => ctrl.abort()) : undefined;
   let id: unknown;
   let state = "";
-  /** Per-request options: never longer than what is left of the wait. */
+  /**
+   * Per-request options. Each attempt keeps its own timeout (the call's, else the client's), so a
+   * hung poll is given up and retried rather than spending the whole wait; a `timeoutMs` of the
+   * call is cut to what is left of the wait. The wait's deadline ends any attempt (the signal).
+   */
   const bounded = (): RequestOptions => {
     const left = Math.max(1, deadline - Date.now());
+    const { timeoutMs } = options;
     return {
       ...options,
       signal: ctrl.signal,
-      timeoutMs: Math.min(options.timeoutMs ?? left, left),
+      // undefined: the client's; 0: none (the deadline still holds).
+      timeoutMs: timeoutMs && Math.min(timeoutMs, left),
     };
   };
   try {

@@ -42,6 +42,22 @@ describe("workflows.start(…, { wait: true })", () => {
     expect(t.sim.automation.instances.get(run.id)?.state).toBe("success");
   });
 
+  it("a hung poll is given up after the client's timeoutMs and retried, not waited out", async () => {
+    // The first poll hangs for a minute; the client's per-attempt timeout (not the wait's
+    // 5-minute deadline) ends it, and the poll, a GET, is sent again. 3 s: ample for the start
+    // and the other polls on a loaded machine.
+    t.sim.faults.slow = { count: 1, delayMs: 60_000, path: POLL };
+    const run = (await t.xdr({ timeoutMs: 3_000, retryDelayMs: 1 }).automation.workflows.start(
+      {
+        workflow_id: SIM_WORKFLOW_IDS.enrichAndBlock,
+        input_variables: [inputVariable("observable_value", "internetbadguys.com")],
+      },
+      FAST,
+    )) as InstanceView;
+    expect(run.status.state).toBe("success");
+    expect(t.hits(POLL, "GET")).toBe(3);
+  });
+
   it.each([
     ["failed", SIM_WORKFLOW_IDS.fail, "Simulated failure: the target answered 500"],
     ["cancelled", SIM_WORKFLOW_IDS.cancel, "The run was cancelled by the simulator"],
