@@ -60,6 +60,13 @@ function userAgent(api: ApiDescriptor): string | undefined {
 export function createTransport(api: ApiDescriptor, options: XdrOptions = {}): Transport {
   // Every part below logs through this guarded logger, never the caller's directly.
   const o: XdrOptions = { ...options, logger: guardLogger(options.logger) };
+  // An XDR client's `baseUrl` is its API's entry of `baseUrls`, so that IROH's also moves the
+  // token URL: tokens would otherwise still be asked of the region's production host.
+  const moved = api.tokenUrls && o.baseUrl !== undefined && o.baseUrls?.[api.name] === undefined;
+  if (moved) {
+    o.baseUrls = { ...o.baseUrls, [api.name]: o.baseUrl };
+    o.baseUrl = undefined;
+  }
   const region = o.region ?? "us";
   if (!REGIONS.includes(region)) {
     throw new ConfigurationError(
@@ -71,7 +78,7 @@ export function createTransport(api: ApiDescriptor, options: XdrOptions = {}): T
   for (const key in o.baseUrls) {
     const value = o.baseUrls[key];
     if (value === undefined) continue;
-    const option = `baseUrls.${clean(key)}`;
+    const option = moved && key === api.name ? "baseUrl" : `baseUrls.${clean(key)}`;
     const url = checkBaseUrl(option, value, insecure);
     const { host, hostname } = new URL(url);
     const m = CISCO_HOST.exec(hostname);

@@ -248,7 +248,10 @@ export type TokenProvider = string | (() => string | Promise<string>);
 
 /** Options every client takes, XDR or standalone. */
 export interface ClientOptions {
-  /** The API's base URL (standalone packages; for XDR use `region` or `baseUrls`). */
+  /**
+   * The API's base URL. On a single-API XDR client (`createIrohClient`…) it is that API's entry of
+   * `baseUrls` (IROH's also moves the token URL); `createXdr` takes `baseUrls` instead.
+   */
   baseUrl?: string;
   /** OAuth2 client credentials. */
   clientId?: string;

@@ -768,6 +768,11 @@ describe("options", () => {
       { baseUrls: { iroh: "https://x.local", token: "https://t.local/tok" } },
       "https://t.local/tok",
     ],
+    [
+      "<baseUrl>/iroh/oauth2/token on an IROH client (baseUrl is its baseUrls entry)",
+      { baseUrl: "https://sim.local:9000" },
+      "https://sim.local:9000/iroh/oauth2/token",
+    ],
   ])("gets tokens from %s", async (_t, options, tokenUrl) => {
     const urls: string[] = [];
     const fake = (async (input: RequestInfo | URL) => {
