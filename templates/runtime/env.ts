@@ -1,6 +1,7 @@
 // Configuration from the environment, for `createXdr()` with no arguments (and the MCP server
 // and CLI): the same names everywhere, explicit options always win.
 import { ConfigurationError } from "./errors.js";
+import { checkBaseUrl } from "./options.js";
 import { proxyFromEnvironment } from "./proxy.js";
 import type { Logger, XdrOptions } from "./types.js";
 
@@ -40,23 +41,37 @@ const LOG_LEVELS: ReadonlyMap<string, "debug" | "warn" | undefined> = new Map([
 ]);
 
 /**
- * A variable's value, or `undefined` when it is unset, empty, or may not be read (Deno without
- * `--allow-env` for it): explicit options must work without any access to the environment.
+ * Reads variables, trimmed: `undefined` when one is unset, blank, or may not be read (Deno
+ * without `--allow-env` for it), so that explicit options work without any access to the
+ * environment. Remembers which could not be read, and whether any could.
  */
-function read(env: Env, name: string): string | undefined {
-  try {
-    return env[name] || undefined;
-  } catch {
-    return undefined;
-  }
+function reader(env: Env) {
+  const unreadable = new Set<string>();
+  let readable = false;
+  const read = (name: string): string | undefined => {
+    try {
+      const value = env[name]?.trim();
+      readable = true;
+      return value || undefined;
+    } catch {
+      unreadable.add(name);
+      return undefined;
+    }
+  };
+  return { read, unreadable, anyReadable: () => readable };
 }
+type Read = (name: string) => string | undefined;
 
 /**
  * `XDR_BASE_URL_<API>` variables, by the API each names. With `apis` (the package's API names),
  * `XDR_BASE_URL_GLOBAL_INTEL` and `XDR_BASE_URL_GLOBALINTEL` both name `globalIntel`, and a
  * variable naming no API is an error (a typo would otherwise send traffic to production).
  */
-function baseUrlsOf(env: Env, apis: readonly string[] | undefined): Record<string, string> {
+function baseUrlsOf(
+  env: Env,
+  read: Read,
+  apis: readonly string[] | undefined,
+): Map<string, { name: string; value: string }> {
   const squash = (s: string): string => s.replace(/_/g, "").toLowerCase();
   const byName = new Map((apis ?? []).map((api) => [squash(api), api] as const));
   let names: string[];
@@ -66,9 +81,9 @@ function baseUrlsOf(env: Env, apis: readonly string[] | undefined): Record<strin
     // May not list the environment (Deno with --allow-env for some names): ask for each API.
     names = (apis ?? []).map((api) => "XDR_BASE_URL_" + suffixOf(api));
   }
-  const out: Record<string, string> = {};
+  const out = new Map<string, { name: string; value: string }>();
   for (const name of names) {
-    const value = read(env, name);
+    const value = read(name);
     if (!value) continue;
     const suffix = name.slice("XDR_BASE_URL_".length);
     const api = apis
@@ -80,7 +95,7 @@ function baseUrlsOf(env: Env, apis: readonly string[] | undefined): Record<strin
           `use XDR_BASE_URL_ with ${apis!.map(suffixOf).join(", ")}`,
       );
     }
-    out[api] = value;
+    out.set(api, { name, value });
   }
   return out;
 }
@@ -110,6 +125,7 @@ export function withEnvironment(
 ): XdrOptions {
   const mine = given(explicit);
   if (!env) return mine;
+  const { read, unreadable, anyReadable } = reader(env);
   const o: XdrOptions = {};
   const set = <K extends keyof XdrOptions>(key: K, value: XdrOptions[K] | undefined): void => {
     if (value !== undefined) o[key] = value;
@@ -117,17 +133,17 @@ export function withEnvironment(
   // One kind of credentials wins as a whole: an access token passed replaces the environment's
   // client id and secret, and a client id or secret passed replaces its access token.
   if (mine.accessToken === undefined) {
-    set("clientId", read(env, "XDR_CLIENT_ID"));
-    set("clientSecret", read(env, "XDR_CLIENT_SECRET"));
+    set("clientId", read("XDR_CLIENT_ID"));
+    set("clientSecret", read("XDR_CLIENT_SECRET"));
     if (mine.clientId === undefined && mine.clientSecret === undefined) {
-      set("accessToken", read(env, "XDR_ACCESS_TOKEN"));
+      set("accessToken", read("XDR_ACCESS_TOKEN"));
     }
   }
-  set("region", read(env, "XDR_REGION") as XdrOptions["region"]);
-  const baseUrls = baseUrlsOf(env, apis);
-  const tokenUrl = read(env, "XDR_TOKEN_URL");
-  if (tokenUrl) baseUrls.token = tokenUrl;
-  const log = read(env, "XDR_LOG")?.toLowerCase();
+  if (mine.region === undefined) set("region", regionOf(read("XDR_REGION")));
+  const fromEnv = baseUrlsOf(env, read, apis);
+  const tokenUrl = read("XDR_TOKEN_URL");
+  if (tokenUrl) fromEnv.set("token", { name: "XDR_TOKEN_URL", value: tokenUrl });
+  const log = read("XDR_LOG")?.toLowerCase();
   if (log !== undefined) {
     if (!LOG_LEVELS.has(log)) {
       throw new ConfigurationError(
@@ -142,11 +158,35 @@ export function withEnvironment(
     const proxy = proxyFromEnvironment(env);
     if (proxy !== undefined) o.dispatcher = proxy;
   }
+  // Some variables readable, XDR_REGION not (Deno given --allow-env for a few names): an EU
+  // organisation's credentials would silently go to the US token host.
+  if (mine.region === undefined && unreadable.has("XDR_REGION") && anyReadable()) {
+    throw new ConfigurationError(
+      "XDR_REGION may not be read (Deno: add it to --allow-env) while other XDR_ variables " +
+        "are: allow it, or pass region",
+    );
+  }
   const merged: XdrOptions = { ...o, ...mine };
+  // Each URL from a variable is checked here, so that an error names the variable.
+  const baseUrls: Record<string, string> = {};
+  for (const [api, { name, value }] of fromEnv) {
+    if (mine.baseUrls?.[api] !== undefined) continue;
+    baseUrls[api] = checkBaseUrl(`${name} (baseUrls.${api})`, value, mine.allowInsecureHttp);
+  }
   if (Object.keys(baseUrls).length || mine.baseUrls) {
     merged.baseUrls = { ...baseUrls, ...given(mine.baseUrls ?? {}) };
   }
   return merged;
+}
+
+/** `XDR_REGION`, case and spaces aside; a value that is no region is an error naming it. */
+function regionOf(value: string | undefined): XdrOptions["region"] {
+  if (value === undefined) return undefined;
+  const region = value.toLowerCase();
+  if (region === "us" || region === "eu" || region === "apjc") return region;
+  throw new ConfigurationError(
+    `XDR_REGION="${value.replace(/[^\x20-\x7e]/g, "?")}" is not a region: use us, eu or apjc`,
+  );
 }
 
 /**

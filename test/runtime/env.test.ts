@@ -144,6 +144,59 @@ describe("withEnvironment", () => {
     });
   });
 
+  it.each<[string, Record<string, string>, RegExp]>([
+    ["XDR_REGION not a region", { XDR_REGION: "europe" }, /^XDR_REGION="europe" is not a region/],
+    [
+      "XDR_BASE_URL_IROH cleartext to a remote host",
+      { XDR_BASE_URL_IROH: "http://gw.example.com" },
+      /^XDR_BASE_URL_IROH \(baseUrls\.iroh\) is cleartext http:\/\/ to gw\.example\.com/,
+    ],
+    [
+      "XDR_TOKEN_URL not a URL",
+      { XDR_TOKEN_URL: "not a url" },
+      /^XDR_TOKEN_URL \(baseUrls\.token\) must be an absolute http\(s\) URL$/,
+    ],
+  ])("a bad value from the environment is refused naming the variable: %s", (_t, env, message) => {
+    expect(() => withEnvironment({}, env, APIS)).toThrow(ConfigurationError);
+    expect(() => withEnvironment({}, env, APIS)).toThrow(message);
+  });
+
+  it("a bad XDR_BASE_URL_ under an explicit baseUrls entry is not read", () => {
+    const o = withEnvironment(
+      { baseUrls: { iroh: "https://gw.example.com" } },
+      { XDR_BASE_URL_IROH: "http://gw.example.com" },
+      APIS,
+    );
+    expect(o.baseUrls).toEqual({ iroh: "https://gw.example.com" });
+  });
+
+  it("XDR_REGION ignores case and spaces; a blank variable is unset", () => {
+    expect(withEnvironment({}, { XDR_REGION: " EU " }).region).toBe("eu");
+    const o = withEnvironment({}, { XDR_CLIENT_ID: "  ", XDR_CLIENT_SECRET: "s" });
+    expect(o.clientId).toBeUndefined();
+    expect(() => requireCredentials(o)).toThrow(/^clientId \(XDR_CLIENT_ID\) is missing/);
+  });
+
+  it("XDR_REGION unreadable while other XDR_ variables are (Deno, a partial --allow-env): refused unless region is passed", () => {
+    const env = new Proxy<Record<string, string>>(
+      { XDR_CLIENT_ID: "id", XDR_CLIENT_SECRET: "s" },
+      {
+        get: (target, name: string) => {
+          if (name === "XDR_REGION")
+            throw new Error('NotCapable: Requires env access to "XDR_REGION"');
+          return target[name];
+        },
+      },
+    );
+    expect(() => withEnvironment({}, env, APIS)).toThrow(
+      /^XDR_REGION may not be read \(Deno: add it to --allow-env\)/,
+    );
+    expect(withEnvironment({ region: "eu" }, env, APIS)).toMatchObject({
+      clientId: "id",
+      region: "eu",
+    });
+  });
+
   it.each(["info", "warn", "ERROR"])("XDR_LOG=%s logs warnings, not debug lines", (value) => {
     const o = withEnvironment({}, { XDR_LOG: value });
     const spy = vi.spyOn(console, "error").mockImplementation(() => undefined);
