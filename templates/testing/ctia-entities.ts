@@ -6,6 +6,12 @@ import { isoTime, isRecord, json, readJson, ReplyError, type Ctx, type Reply } f
 import { DISPOSITION_NAMES, OBSERVABLE_TYPES, type Disposition } from "./vocab.js";
 
 export const CTIA_PUBLIC_BASE = "https://private.intel.amp.cisco.com/ctia";
+/**
+ * Where the simulator serves Global Intel: `/global-intel/ctia/...` answers as `/ctia/...` from the
+ * same store. Real Global Intel has the same `/ctia/` paths on a host of its own; a prefix of its
+ * own here lets faults and the request log tell it from CTIA on the simulator's single port.
+ */
+export const GLOBAL_INTEL_PREFIX = "/global-intel";
 export const FOREVER = "2525-01-01T00:00:00.000Z";
 
 export interface EntityConfig {

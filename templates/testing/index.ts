@@ -1,12 +1,14 @@
 // `xdr-sdk/testing`: a local Cisco XDR for users' tests. One HTTP server on 127.0.0.1 serves
 // IROH (with the OAuth2 token endpoint), CTIA, Conure and Automation from memory, with data to
-// seed and faults to switch on. This file is the whole public API: its types are declared here,
+// seed and faults to switch on. Global Intel is the same CTIA store under `/global-intel/`. This file is the whole public API: its types are declared here,
 // without the simulator's internals (Node's http types among them), so its declarations are
 // self-contained and the internals can change freely. Nothing in it is imported by the runtime,
 // so a bundle of `xdr-sdk` or `xdr-sdk/iroh` never contains it.
 
 import {
   DEFAULT_SCOPES,
+  GLOBAL_INTEL_PREFIX,
+  jsonCopy,
   startSimulator as startServer,
   TOKEN_PATH,
   type RequestRecord,
@@ -19,7 +21,10 @@ export type SimulatedApi = "iroh" | "ctia" | "globalIntel" | "conure" | "automat
 export interface SimulatorBaseUrls {
   readonly iroh: string;
   readonly ctia: string;
-  /** The same CTIA store as `ctia` (Global Intel is CTIA's public, read-only instance). */
+  /**
+   * `<url>/global-intel`: the same CTIA store as `ctia` (Global Intel is CTIA's public, read-only
+   * instance), under a prefix of its own so that faults and the request log tell the two apart.
+   */
   readonly globalIntel: string;
   readonly conure: string;
   readonly automation: string;
@@ -63,7 +68,10 @@ export interface SimulatorOptions {
 export interface FaultTarget {
   /** Only requests of this API; `"token"` is the OAuth2 token endpoint. */
   api?: SimulatedApi | "token";
-  /** Only requests whose path (as the simulator sees it, e.g. `/iroh/iroh-inspect/inspect`) starts with this. */
+  /**
+   * Only requests whose path (as the simulator sees it, e.g. `/iroh/iroh-inspect/inspect`; Global
+   * Intel's start with `/global-intel/ctia/`) starts with this.
+   */
   path?: string;
   /** How many requests the fault hits before switching itself off. Default 1; `Infinity` until `clear()`. */
   times?: number;
@@ -79,6 +87,14 @@ export interface SimulatorFaults {
   rateLimit(options?: FaultTarget & { retryAfter?: string | number }): void;
   /** Answer a 5xx: 502 and 503 with an HTML page (as a load balancer would), others with JSON. Default 500. */
   serverError(options?: FaultTarget & { status?: number }): void;
+  /**
+   * Answer a 4xx (400–499, default 400) with `body` as JSON, or without one an error body shaped
+   * as the API answers its own (CTIA `{error}`, Conure `{message}`, Automation
+   * `{code, message, description}`, IROH `{error, error_description}`). For a 401 or a 429 as the
+   * real API sends them, `unauthorized` and `rateLimit`. A `body` JSON cannot carry is refused
+   * (`TypeError`).
+   */
+  clientError(options?: FaultTarget & { status?: number; body?: unknown }): void;
   /** Answer slowly: wait `ms` before handling (a client that gives up ends the wait). */
   slow(options: FaultTarget & { ms: number }): void;
   /** Drop the connection without answering (the client sees a connection reset). */
@@ -141,12 +157,12 @@ export interface SimulatorSeed {
 /** One request the simulator received. No header or body values: nothing secret is kept. */
 export interface SimulatorRequest {
   readonly method: string;
-  /** Path without the query string. */
+  /** Path without the query string (Global Intel's with its `/global-intel` prefix). */
   readonly path: string;
   /** The query string without `?`, when there is one. */
   readonly query?: string;
   /** Which API it addressed (`"token"`: the token endpoint; `"other"`: no API's prefix). */
-  readonly api: Exclude<SimulatedApi, "globalIntel"> | "token" | "other";
+  readonly api: SimulatedApi | "token" | "other";
   /** The Authorization scheme, never its value. */
   readonly auth?: "bearer" | "basic";
   /** The answer's status once sent; absent while pending or when the connection was dropped. */
@@ -195,6 +211,7 @@ const PREFIXES: readonly (readonly [string, SimulatorRequest["api"]])[] = [
   [TOKEN_PATH, "token"],
   ["/iroh/", "iroh"],
   ["/ctia/", "ctia"],
+  [`${GLOBAL_INTEL_PREFIX}/`, "globalIntel"],
   ["/conure/", "conure"],
   ["/api/", "automation"],
 ];
@@ -209,7 +226,7 @@ const API_PATHS: Readonly<Record<SimulatedApi | "token", string>> = {
   token: TOKEN_PATH,
   iroh: "/iroh/",
   ctia: "/ctia/",
-  globalIntel: "/ctia/",
+  globalIntel: `${GLOBAL_INTEL_PREFIX}/`,
   conure: "/conure/",
   automation: "/api/",
 };
@@ -265,7 +282,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Xd
   const baseUrls: SimulatorBaseUrls = Object.freeze({
     iroh: url,
     ctia: url,
-    globalIntel: url,
+    globalIntel: `${url}${GLOBAL_INTEL_PREFIX}`,
     conure: `${url}/conure`,
     automation: `${url}/api`,
   });
@@ -295,6 +312,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Xd
         throw new RangeError(`xdr-sdk/testing: status must be 500–599, got ${status}`);
       }
       sim.faults.serverError = { ...spec(o), status };
+    },
+    clientError(o) {
+      const status = o?.status ?? 400;
+      if (!Number.isInteger(status) || status < 400 || status > 499) {
+        throw new RangeError(`xdr-sdk/testing: status must be 400–499, got ${status}`);
+      }
+      sim.faults.clientError =
+        o?.body === undefined
+          ? { ...spec(o), status }
+          : { ...spec(o), status, body: jsonCopy(o.body) };
     },
     slow(o) {
       if (!(o.ms >= 0)) throw new RangeError(`xdr-sdk/testing: ms must be ≥ 0, got ${o.ms}`);

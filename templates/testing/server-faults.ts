@@ -2,7 +2,8 @@
 // next `count` matching requests, then switches itself off. Here are their switches, the counting,
 // and the answers they give; server.ts decides where in a request each one strikes.
 
-import type { ServerResponse } from "node:http";
+import { STATUS_CODES, type ServerResponse } from "node:http";
+import { CONURE_PREFIX } from "./conure.js";
 import { json, type Reply } from "./http.js";
 import { basicCredentials, TOKEN_PATH } from "./server-auth.js";
 
@@ -24,6 +25,11 @@ export interface FaultSwitches {
   rateLimit?: FaultSpec & { retryAfter?: number | string };
   /** 502 or 503: an HTML body, as a load balancer would; any other 5xx: JSON. Default 500. */
   serverError?: FaultSpec & { status?: number };
+  /**
+   * A 4xx (default 400) with `body` as its JSON, or without one an error body in the shape of
+   * the API the path belongs to (see clientErrorReply).
+   */
+  clientError?: FaultSpec & { status?: number; body?: unknown };
   /** Destroy the socket without answering (the client sees a connection error). */
   reset?: FaultSpec;
   /** Wait `delayMs` before handling (a client timeout/abort ends the wait early). */
@@ -105,6 +111,45 @@ export function serverErrorReply(failing: NonNullable<FaultSwitches["serverError
         text: `<html><body><h1>${status} ${status === 502 ? "Bad Gateway" : "Service Unavailable"}</h1></body></html>`,
         contentType: "text/html",
       };
+}
+
+/**
+ * The `clientError` fault's answer: its `body` when given, else the error shape of the API that
+ * `routed` (the path as routed, Global Intel's prefix removed) belongs to, as the simulated
+ * routes answer their own 4xx: Conure `{message}`, Automation `{code, message, description}`,
+ * CTIA `{error: "<text>"}`, IROH and the token endpoint OAuth2's `{error, error_description}`.
+ */
+export function clientErrorReply(
+  refusing: NonNullable<FaultSwitches["clientError"]>,
+  routed: string,
+): Reply {
+  const status = refusing.status ?? 400;
+  if (refusing.body !== undefined) return json(status, refusing.body);
+  const reason = STATUS_CODES[status] ?? "Client Error";
+  const text = `simulated ${status} ${reason}`;
+  if (routed.startsWith(`${CONURE_PREFIX}/`)) return json(status, { message: text });
+  if (routed.startsWith("/api/")) {
+    return json(status, { code: status, message: text, description: text });
+  }
+  if (routed.startsWith("/ctia/")) return json(status, { error: text });
+  const code = reason.toLowerCase().replace(/[^a-z0-9]+/g, "_");
+  return json(status, { error: code, error_description: text });
+}
+
+/**
+ * A copy of a `clientError` body, so the answer is the body as it was when the fault was switched
+ * on; a value JSON cannot carry (a cycle, a BigInt, a function) is refused with a `TypeError`.
+ */
+export function jsonCopy(body: unknown): unknown {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(body);
+  } catch {
+    // refused below
+  }
+  if (text === undefined)
+    throw new TypeError("xdr-sdk/testing: body must be a value JSON can carry");
+  return JSON.parse(text) as unknown;
 }
 
 /** The `malformedJson` fault's body: cut in half, and invalid JSON even where half would parse. */

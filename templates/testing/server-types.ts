@@ -53,7 +53,10 @@ export interface SimulatorOptions {
 }
 
 export interface Simulator {
-  /** `http://127.0.0.1:PORT`; IROH at `url`, CTIA at `url`, Automation at `url + "/api"`. */
+  /**
+   * `http://127.0.0.1:PORT`; IROH at `url`, CTIA at `url` (and at `url + "/global-intel"` as
+   * Global Intel), Automation at `url + "/api"`.
+   */
   readonly url: string;
   readonly clients: Map<string, ClientRecord>;
   readonly stats: SimulatorStats;

@@ -1,5 +1,6 @@
 // A local Cisco XDR simulator for tests, benchmarks and the demo: IROH (/iroh/...), CTIA
-// (/ctia/...) and Automation (/api/...) on one 127.0.0.1 port, with the OAuth2 client-credentials
+// (/ctia/..., and as Global Intel under /global-intel/ctia/...), Conure (/conure/...) and
+// Automation (/api/...) on one 127.0.0.1 port, with the OAuth2 client-credentials
 // token endpoint, bearer checks with expiry and hierarchical scopes, and switchable faults.
 // Node built-ins only. This file serves requests in order (record, faults, route, auth, handler);
 // tokens are in server-auth.ts, the faults' switches and answers in server-faults.ts, the
@@ -14,6 +15,7 @@ import { ConureStore, CONURE_PREFIX, incidentRoutes } from "./conure.js";
 import { conureViewRoutes } from "./conure-views.js";
 import { conureWorkRoutes } from "./conure-work.js";
 import { ctiaRoutes } from "./ctia.js";
+import { GLOBAL_INTEL_PREFIX } from "./ctia-entities.js";
 import { CtiaStore } from "./ctia-store.js";
 import {
   json,
@@ -28,6 +30,7 @@ import { irohRoutes } from "./iroh.js";
 import { hasScope } from "./scopes.js";
 import { defaultClients, forbidden, TOKEN_PATH, tokenAuthority } from "./server-auth.js";
 import {
+  clientErrorReply,
   echoCredentialsReply,
   holdFor,
   rateLimitReply,
@@ -43,7 +46,11 @@ export { SIM_MODULES, SIM_ACTIONS } from "./iroh-modules.js";
 export type { TriggeredAction } from "./iroh.js";
 export { SIM_WORKFLOW_IDS } from "./automation-workflows.js";
 export type { AutomationState } from "./automation-state.js";
-export { CTIA_PUBLIC_BASE, ENTITIES as CTIA_ENTITIES } from "./ctia-entities.js";
+export {
+  CTIA_PUBLIC_BASE,
+  ENTITIES as CTIA_ENTITIES,
+  GLOBAL_INTEL_PREFIX,
+} from "./ctia-entities.js";
 export type { CtiaStore } from "./ctia-store.js";
 export { CONURE_PREFIX, INCIDENT_STATUSES, type ConureStore } from "./conure.js";
 export { EICAR, KNOWN_DISPOSITIONS, MODULE_ERROR_VALUE } from "./vocab.js";
@@ -55,7 +62,7 @@ export {
   TOKEN_PATH,
   type ClientRecord,
 } from "./server-auth.js";
-export type { FaultSpec, FaultSwitches } from "./server-faults.js";
+export { jsonCopy, type FaultSpec, type FaultSwitches } from "./server-faults.js";
 export type { RequestRecord, Simulator, SimulatorOptions, SimulatorStats } from "./server-types.js";
 
 /** The fixed per-org request limit IROH announces on every authenticated answer. */
@@ -150,7 +157,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? "GET";
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    // `path` as received: what the log keeps and faults match, so Global Intel's stays its own;
+    // `routed` is what the routes see (Global Intel is the CTIA store under a prefix).
     const path = url.pathname;
+    const routed = path.startsWith(`${GLOBAL_INTEL_PREFIX}/ctia/`)
+      ? path.slice(GLOBAL_INTEL_PREFIX.length)
+      : path;
     const authorization = req.headers.authorization;
     const auth = authKind(authorization);
     const record: RequestRecord = { method, path };
@@ -202,15 +214,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       send(res, serverErrorReply(failing), base, path);
       return;
     }
+    const refused = take("clientError", path);
+    if (refused) {
+      send(res, clientErrorReply(refused, routed), base, path);
+      return;
+    }
 
-    const { match, allowed, badPath } = matchRoute(routes, method, path);
+    const { match, allowed, badPath } = matchRoute(routes, method, routed);
     if (!match) {
       const reply = badPath
         ? json(400, { error: "bad request", error_description: "malformed path encoding" })
         : allowed.length > 0
           ? json(405, { error: "method not allowed" }, { Allow: allowed.join(", ") })
           : // Said in the body: a route the simulator lacks is not proof the real API lacks it.
-            path.startsWith(`${CONURE_PREFIX}/`)
+            routed.startsWith(`${CONURE_PREFIX}/`)
             ? json(404, { message: `Not Found: ${unsimulated(method, path)}` })
             : json(404, { error: "not found", error_description: unsimulated(method, path) });
       send(res, reply, base, path);
@@ -219,7 +236,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
     const ctx: Ctx = {
       method,
-      path,
+      path: routed,
       query: url.searchParams,
       headers: req.headers,
       body,
@@ -244,7 +261,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       ctx.principal = principal;
       const required = requiredScopes(match.route, match.params);
       if (required.length > 0 && !required.some((r) => hasScope(principal.scopes, r))) {
-        send(res, forbidden(path, principal, required), base, path);
+        send(res, forbidden(routed, principal, required), base, path);
         return;
       }
     }

@@ -66,7 +66,7 @@ describe("startSimulator", () => {
       XDR_CLIENT_ID: "faults-client",
       XDR_TOKEN_URL: sim.tokenUrl,
       XDR_BASE_URL_CONURE: `${sim.url}/conure`,
-      XDR_BASE_URL_GLOBAL_INTEL: sim.url,
+      XDR_BASE_URL_GLOBAL_INTEL: `${sim.url}/global-intel`,
     });
   });
 
