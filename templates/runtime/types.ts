@@ -220,11 +220,11 @@ export interface Logger {
 }
 
 export interface BaseUrls {
-  iroh?: string;
-  ctia?: string;
-  automation?: string;
+  iroh?: string | undefined;
+  ctia?: string | undefined;
+  automation?: string | undefined;
   /** Full token URL. Defaults to the region's, or `<iroh base URL>/iroh/oauth2/token`. */
-  token?: string;
+  token?: string | undefined;
   /** A standalone package's API, by its `ApiDescriptor.name`. */
   [api: string]: string | undefined;
 }
@@ -252,71 +252,71 @@ export interface ClientOptions {
    * The API's base URL. On a single-API XDR client (`createIrohClient`…) it is that API's entry of
    * `baseUrls` (IROH's also moves the token URL); `createXdr` takes `baseUrls` instead.
    */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** OAuth2 client credentials. */
-  clientId?: string;
-  clientSecret?: string;
+  clientId?: string | undefined;
+  clientSecret?: string | undefined;
   /** A token obtained elsewhere; used as is (no refresh, no scope check). */
-  accessToken?: TokenProvider;
+  accessToken?: TokenProvider | undefined;
   /** HTTP basic credentials. */
-  username?: string;
-  password?: string;
+  username?: string | undefined;
+  password?: string | undefined;
   /** API key, for specs whose security scheme is `apiKey`. */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** Per attempt. Default 30 000. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Retries after the first attempt. Default 2. */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /** Longest `Retry-After` the client waits for; longer → `RateLimitError` at once. Default 60 000. */
-  maxRetryAfterMs?: number;
+  maxRetryAfterMs?: number | undefined;
   /** First backoff delay; doubles per retry (with up to 25 % jitter). Default 500. */
-  retryDelayMs?: number;
+  retryDelayMs?: number | undefined;
   /** Cap of the backoff delay. Default 8 000. */
-  maxRetryDelayMs?: number;
+  maxRetryDelayMs?: number | undefined;
   /** Largest success body read, in bytes; more → `ResponseTooLargeError`. Default: no cap. */
-  maxResponseBytes?: number;
+  maxResponseBytes?: number | undefined;
   /** Allow `http://` base URLs to hosts other than loopback (cleartext credentials!). Default false. */
-  allowInsecureHttp?: boolean;
-  logger?: Logger;
-  fetch?: typeof globalThis.fetch;
+  allowInsecureHttp?: boolean | undefined;
+  logger?: Logger | undefined;
+  fetch?: typeof globalThis.fetch | undefined;
   /** An undici dispatcher (e.g. `ProxyAgent`), passed to `fetch` as `dispatcher`. */
   dispatcher?: unknown;
   /** Extra headers on every request. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /**
    * Called once per client and version when a server names a version of its API other than the
    * one the SDK was generated from. Default: one `logger.warn` line.
    */
-  onDrift?: (drift: Drift) => void;
+  onDrift?: ((drift: Drift) => void) | undefined;
   /**
    * A client-side share of the organisation's rate limit (`createBudget({ share: 2000 })` from
    * `xdr-sdk/budget`), in memory or shared by many processes through Redis.
    */
-  budget?: Budget;
+  budget?: Budget | undefined;
 }
 
 /** Options of `createXdr` and of each `create…Client`. */
 export interface XdrOptions extends ClientOptions {
   /** Default `us`. */
-  region?: Region;
-  baseUrls?: BaseUrls;
+  region?: Region | undefined;
+  baseUrls?: BaseUrls | undefined;
 }
 
 /** Per-call options, the last argument of every named method. */
 export interface RequestOptions {
   /** Query parameters for operations whose argument is the body itself (`deliberate(observables, { query: { mids } })`). */
-  query?: Record<string, unknown>;
-  signal?: AbortSignal;
+  query?: Record<string, unknown> | undefined;
+  signal?: AbortSignal | undefined;
   /** Per attempt, ≥ 0 (0: none). Default: the client's. */
-  timeoutMs?: number;
-  maxRetries?: number;
-  headers?: Record<string, string>;
+  timeoutMs?: number | undefined;
+  maxRetries?: number | undefined;
+  headers?: Record<string, string> | undefined;
   /** Lane under a `budget`: high (response actions, deletes), normal, low (bulk, later pages). */
-  priority?: Priority;
+  priority?: Priority | undefined;
   /** Paged calls: stop iterating after this many pages. */
-  maxPages?: number;
+  maxPages?: number | undefined;
   /** Paged calls: stop iterating after this many items. */
-  maxItems?: number;
+  maxItems?: number | undefined;
 }
 
 /** What the generator knows about an API's hosts: emitted into `<api>/client.ts`. */
@@ -412,13 +412,13 @@ export interface Transport {
 /** Options of `startWorkflowAndWait` (`workflows.start(args, { wait: true, … })`). */
 export interface WaitOptions extends RequestOptions {
   /** First wait between polls; ×1.5 per poll. Default 1 000. */
-  pollIntervalMs?: number;
+  pollIntervalMs?: number | undefined;
   /** Default 10 000. */
-  maxPollIntervalMs?: number;
+  maxPollIntervalMs?: number | undefined;
   /** Overall bound of the wait, start and polls included; then `TimeoutError`. Default 300 000. */
-  waitTimeoutMs?: number;
+  waitTimeoutMs?: number | undefined;
   /** Called after each poll with the run's state (progress bars, logs). */
-  onPoll?: (progress: WaitProgress) => void;
+  onPoll?: ((progress: WaitProgress) => void) | undefined;
 }
 
 /** What `onPoll` is told after each poll of a workflow run. */
