@@ -171,9 +171,10 @@ export function requestLoop(l: Loop): Run {
             ? new TimeoutError(
                 `${name}: no answer within ${ms} ms${sent ? "" : " (waiting for a token)"}`,
               )
-            : new ConnectionError(`${name}: connection failed (${reason(e, secrets)})`, {
-                cause: safeCause(e, secrets),
-              });
+            : new ConnectionError(
+                `${name}: connection${hostOf(b.url)} failed (${reason(e, secrets)})`,
+                { cause: safeCause(e, secrets) },
+              );
           retryable = b.safe || !sent;
         }
       } finally {
@@ -200,4 +201,13 @@ export function requestLoop(l: Loop): Run {
       }
     }
   };
+}
+
+/** ` to <host>` of a request URL (checked at creation: never credentials), or nothing. */
+function hostOf(url: string | undefined): string {
+  try {
+    return " to " + new URL(url ?? "").host;
+  } catch {
+    return "";
+  }
 }

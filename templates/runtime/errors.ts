@@ -94,6 +94,9 @@ export class ApiError extends XdrError {
         init.message ??
           `${operation} failed: HTTP ${status}${code ? " " + code : ""}` +
             (detail ? ": " + (detail as string).slice(0, 300) : "") +
+            (status === 429 && init.retryAfterMs !== undefined
+              ? ` (retry after ${Math.ceil(init.retryAfterMs / 1000)} s)`
+              : "") +
             (requestId ? ` (request id ${requestId})` : ""),
       ),
     );

@@ -88,7 +88,7 @@ export function checkHeaders(
   return into;
 }
 
-/** A number option: finite (or Infinity where allowed) and ≥ 0. */
-export function isCount(v: unknown): boolean {
-  return typeof v === "number" && v >= 0;
+/** A number option: ≥ 0 (Infinity: no bound); `whole` (a count of retries): an integer too. */
+export function isCount(v: unknown, whole: boolean = false): boolean {
+  return typeof v === "number" && v >= 0 && (!whole || Number.isInteger(v) || v === Infinity);
 }

@@ -2,7 +2,7 @@
 // `..` or empty), query, header parameters, per-call headers and options, and the body in the
 // operation's encoding. Everything a caller got wrong is a `UsageError` naming the parameter,
 // thrown before anything is sent.
-import { UsageError } from "./errors.js";
+import { UsageError, clean } from "./errors.js";
 import type { Build, FetchInit } from "./internals.js";
 import { CANNOT_CARRY, checkHeaders, isCount, isHeaderValue } from "./options.js";
 import type { BodyEncoding, Operation, QueryStyle } from "./types.js";
@@ -59,12 +59,13 @@ export function requestBuilder(
       }
       if (style === "flat") body = rest ?? (op.body === "json" ? {} : undefined);
     }
-    const path = op.path.replace(/\{([^}]+)\}/g, (_, k: string) => pathValue(name, k, a?.[k]));
+    const path = op.path.replace(/\{([^}]+)\}/g, (_, k: string) => pathValue(name, k, a?.[k], a));
     if (ro) {
       // Per-call numbers that would otherwise mean something else (a negative timeout: none).
       for (const k of ["timeoutMs", "maxRetries"] as const) {
-        if (ro[k] !== undefined && !isCount(ro[k])) {
-          throw new UsageError(`${name}: ${k} must be a number ≥ 0`, k);
+        const whole = k === "maxRetries";
+        if (ro[k] !== undefined && !isCount(ro[k], whole)) {
+          throw new UsageError(`${name}: ${k} must be a ${whole ? "whole " : ""}number ≥ 0`, k);
         }
       }
       for (const k in ro.query) if (!skip(k)) query = addQuery(query, k, ro.query[k], name);
@@ -102,11 +103,23 @@ export function requestBuilder(
  * One path segment. `.`, `..` and empty values are refused: fetch would resolve them and the
  * request would reach another resource (`DELETE /workflows/W1/actions/..` → the workflow).
  */
-export function pathValue(name: string, key: string, v: unknown): string {
+export function pathValue(
+  name: string,
+  key: string,
+  v: unknown,
+  args?: Record<string, unknown>,
+): string {
   const s = v == null ? "" : scalar(v);
   if (s === "" || s === "." || s === "..") {
+    // The spec's spelling (`incident-id`) where the SDK names it `incident_id`: say so.
+    const squash = (k: string): string => k.replace(/[^A-Za-z0-9]/g, "").toLowerCase();
+    const near =
+      v == null && args
+        ? Object.keys(args).find((k) => k !== key && squash(k) === squash(key))
+        : undefined;
     throw new UsageError(
-      `${name}: path parameter "${key}" ${s ? `cannot be "${s}"` : "is missing or empty"}`,
+      `${name}: path parameter "${key}" ${s ? `cannot be "${s}"` : "is missing or empty"}` +
+        (near === undefined ? "" : ` (the argument is named "${key}", not "${clean(near)}")`),
       key,
     );
   }

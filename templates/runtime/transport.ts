@@ -100,8 +100,9 @@ export function createTransport(api: ApiDescriptor, options: XdrOptions = {}): T
     "maxResponseBytes",
   ] as const) {
     const v: unknown = o[name];
-    if (v !== undefined && !isCount(v)) {
-      throw new ConfigurationError(`${name} must be a number ≥ 0`);
+    const whole = name === "maxRetries";
+    if (v !== undefined && !isCount(v, whole)) {
+      throw new ConfigurationError(`${name} must be a ${whole ? "whole " : ""}number ≥ 0`);
     }
   }
   /** `options.headers`, keys lower-cased, and the User-Agent. */

@@ -77,7 +77,7 @@ const rows: Row[] = [
     status: 429,
     operation: "judgements.search",
     code: "Too Many Requests",
-    message: /^judgements\.search failed: HTTP 429 Too Many Requests/,
+    message: /^judgements\.search failed: HTTP 429 Too Many Requests.* \(retry after 3600 s\)/,
   },
   {
     name: "500 (JSON) → ServerError",

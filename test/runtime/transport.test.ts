@@ -61,6 +61,20 @@ describe("building requests", () => {
     expect(srv.hits).toHaveLength(0);
   });
 
+  it("a path parameter given under the spec's spelling: the error names the SDK's", async () => {
+    const getIncident = op({
+      name: "incidents.get",
+      path: "/iroh/private-intel/incident/{incident_id}",
+      pathParams: ["incident_id"],
+    });
+    await expect(
+      client().call(getIncident, { "incident-id": "incident-1" } as never),
+    ).rejects.toThrow(
+      'incidents.get: path parameter "incident_id" is missing or empty (the argument is named "incident_id", not "incident-id")',
+    );
+    expect(srv.hits).toHaveLength(0);
+  });
+
   it("writes arrays as repeated keys, stringifies scalars, skips undefined and null", async () => {
     const list = op({
       path: "/iroh/iroh-int/module-type",
@@ -398,7 +412,9 @@ describe("retries", () => {
       .call(createIncident, { title: "x" })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectionError);
-    expect((err as Error).message).toMatch(/^incidents\.create: connection failed \(/);
+    expect((err as Error).message).toMatch(
+      /^incidents\.create: connection to 127\.0\.0\.1:\d+ failed \(/,
+    );
     expect((err as Error).cause).toBeDefined();
     expect(apiHits()).toHaveLength(1);
   });
@@ -718,6 +734,11 @@ describe("options", () => {
       /absolute http\(s\) URL/,
     ],
     ["a negative timeout", { accessToken: "t", timeoutMs: -1 }, /timeoutMs must be a number/],
+    [
+      "a fractional retry count",
+      { accessToken: "t", maxRetries: 1.5 },
+      /^maxRetries must be a whole number ≥ 0$/,
+    ],
     ["a non-numeric maxRetries", { accessToken: "t", maxRetries: "2" as never }, /maxRetries/],
   ])("rejects %s with ConfigurationError", (_t, options, message) => {
     let err: unknown;
