@@ -15,6 +15,7 @@ import { changelogFiles, releaseHash, releasedConfig, updateRelease } from "./ch
 import { generateTargets } from "./targets/index.js";
 import { apiView, type ApiView } from "./api-view.js";
 import { packageView } from "./package-view.js";
+import { runtimeFiles } from "./runtime-files.js";
 import {
   loadTemplates,
   renderApiFiles,
@@ -274,15 +275,12 @@ async function renderShared(
   views: ApiView[],
   templates: Templates,
 ): Promise<RenderedFile[]> {
-  const runtime: RenderedFile[] = [];
-  for (const name of (await readdir(RUNTIME_DIR)).sort()) {
-    if (!name.endsWith(".ts") || name.endsWith(".test.ts")) continue;
-    runtime.push({
-      path: `src/runtime/${name}`,
-      content: await readFile(join(RUNTIME_DIR, name), "utf8"),
-      format: false,
-    });
-  }
+  const needs = { xdr: config.xdr, workflow: views.some((v) => v.workflowRun) };
+  const runtime: RenderedFile[] = (await runtimeFiles(RUNTIME_DIR, needs)).map((f) => ({
+    path: `src/runtime/${f.name}`,
+    content: f.content,
+    format: false,
+  }));
   const view = {
     ...packageView(await releasedConfig(config), views, "npm run generate"),
     openapiFetchRange: OPENAPI_FETCH_RANGE,

@@ -314,6 +314,28 @@ describe("a generated standalone client", () => {
     );
   });
 
+  it("exports nothing of XDR from its runtime: no verdicts, no XDR_* reader, no workflow waits", async () => {
+    const root = join(dir, "things-sdk");
+    const mod = (await import(pathToFileURL(join(root, "dist/index.js")).href)) as object;
+    for (const name of [
+      "verdicts",
+      "targets",
+      "investigateUrl",
+      "withEnvironment",
+      "requireCredentials",
+      "ENVIRONMENT",
+      "startWorkflowAndWait",
+      "WorkflowRunError",
+    ]) {
+      expect(mod, name).not.toHaveProperty(name);
+    }
+    expect(mod).toHaveProperty("consoleLogger");
+    expect(mod).toHaveProperty("proxyFromEnvironment");
+    const runtime = readdirSync(join(root, "src/runtime"));
+    expect(runtime).not.toContain("helpers.ts");
+    expect(runtime).not.toContain("workflow.ts");
+  });
+
   it("has a README whose code compiles as written (strict, against the package)", () => {
     const root = join(dir, "things-sdk");
     const readme = readFileSync(join(root, "README.md"), "utf8");
