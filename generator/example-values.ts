@@ -1,9 +1,15 @@
 // The values `@example` blocks draw on when the spec gives none (generator/examples.ts): by
 // format, by what a description names, and by parameter or property name (XDR values such as
 // observables, MITRE technique ids and CPE strings, and values common to any API); and the
-// small schema tests examples.ts chooses by (a value's type, a branch that says what it holds).
+// small schema tests examples.ts chooses by (a value's type, a spec-given value that fits it, a
+// branch that says what it holds).
+
+import { isObject } from "./example-source.js";
 
 type Json = Record<string, unknown>;
+
+/** Longest spec-given value (as JSON) an example shows. */
+const MAX_SPEC_TEXT = 120;
 
 export type NameTable = readonly [RegExp, unknown][];
 
@@ -23,6 +29,12 @@ const XDR_BY_NAME: NameTable = [
   // CTIA wants vendor and product at least (`cpe23_match_strings`).
   [/cpe/, "cpe:2.3:a:apache:log4j:2.14.1:*:*:*:*:*:*:*"],
   [/workflow.?id/, "01ZRDJ1X1HJ2D5nHM0DOWmnvmPyESgjfl4G"],
+  // A workflow run's inputs, as Automation's start takes them: a variable named as the workflow
+  // declares it (`workflows.startConfig` lists them), with its type and value.
+  [
+    /^input_variables$/,
+    [{ properties: { name: "observable", type: "datatype.string", value: "internetbadguys.com" } }],
+  ],
   [/action.?id/, "umbrella-block-domain"],
   [/^query$|search|^q$/, "status:Open"],
   [/^title$|^name$/, "Phishing campaign against finance"],
@@ -49,6 +61,12 @@ const XDR_BY_NAME: NameTable = [
   // An untyped CTIM bundle (Conure's casebook bundle).
   [/^bundle$/, { type: "bundle", source: "xdr-sdk" }],
 ];
+
+/**
+ * Optional request body fields an example shows though the schema requires nothing, because a
+ * call without them is pointless: the inputs of a workflow run.
+ */
+export const SHOWN_OPTIONAL = /^input_variables$/;
 
 /** Values any API's names suggest (a standalone client gets only these). */
 export const COMMON_BY_NAME: NameTable = [
@@ -166,5 +184,47 @@ export function refers(schema: unknown): boolean {
 
 export function byName(names: NameTable, lower: string): unknown {
   for (const [pattern, value] of names) if (pattern.test(lower)) return value;
+  return undefined;
+}
+
+/** A name-table value that is a list or an object (not text a string field could take). */
+export function isStructured(value: unknown): boolean {
+  return !!value && typeof value === "object";
+}
+
+/** The keys of a JSON object a description gives as its example (`e.g. \`{"a": …}\``). */
+export function describedKeys(description: unknown): string[] {
+  if (typeof description !== "string") return [];
+  const example = /\be\.g\.,?\s*`(\{[^`]*\})`/i.exec(description)?.[1] ?? "";
+  return [...example.matchAll(/"([A-Za-z_][A-Za-z0-9_-]*)"\s*:/g)].map((m) => m[1]!);
+}
+
+function firstOf(value: unknown): unknown {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** A schema's JSON type, also when it only shows it (`properties`, `items`). */
+export function typeOf(s: Json): string | undefined {
+  const t = Array.isArray(s.type) ? s.type.find((x) => x !== "null") : s.type;
+  if (typeof t === "string") return t;
+  if (isObject(s.properties) || isObject(s.additionalProperties)) return "object";
+  if (s.items !== undefined) return "array";
+  return undefined;
+}
+
+/**
+ * A spec-given value, if it is plain JSON of a sensible size, of the schema's type and one of
+ * its `enum` values (an example `"icueMLP | icueMLO"` or a default `"10"` for an integer is not).
+ */
+export function specValue(s: Json, type: string | undefined): unknown {
+  const examples = Array.isArray(s.examples) ? s.examples : undefined;
+  const allowed = Array.isArray(s.enum) ? new Set(s.enum.map((v) => JSON.stringify(v))) : undefined;
+  for (const candidate of [s.example, examples?.[0], s.default, firstOf(s.enum), s.const]) {
+    if (candidate === undefined || candidate === null) continue;
+    const text = JSON.stringify(candidate);
+    if (text === undefined || text.length > MAX_SPEC_TEXT) continue;
+    if (allowed && !allowed.has(text)) continue;
+    if (fitsType(candidate, type)) return candidate;
+  }
   return undefined;
 }

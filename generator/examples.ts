@@ -4,24 +4,36 @@
 // date-time, email, uri, ipv4…), then from the description (`e.g. \`T1059\``, `It can be
 // "data" or "view"`), then from the name (an observable, an incident id, a MITRE technique, a
 // CPE string, a limit…), then from the type; the tables are in example-values.ts. Required
-// fields always appear; when nothing is required, at most two optional query parameters that
-// say something (an enum, a limit, a query) are shown.
+// fields always appear; when nothing is required, an optional query parameter naming what the
+// route acts on (`workflow_id` of `/v1/workflows/start`) and, without a body to show, at most two
+// that say something (a limit, a query) are shown, and a body field a call needs though nothing
+// requires it (a workflow run's `input_variables`). A body that is no object is named by its
+// description (`Message`, `List of workflows` → workflow ids); a map by the example its
+// description gives (`{"incidents": […]}`).
 import {
   byName,
   BY_FORMAT,
   COMMON_BY_NAME,
+  describedKeys,
   describedValue,
+  isStructured,
+  specValue,
+  typeOf,
   fitsPattern,
   fitsType,
   refers,
   says,
   PAIRED,
+  SHOWN_OPTIONAL,
   XDR_FALLBACK,
   XDR_NAMES,
   type NameTable,
 } from "./example-values.js";
-import type { ApiModel, GroupModel, OperationModel } from "./model-types.js";
+import { accessor, BLOB, isObject, literal } from "./example-source.js";
+import type { ApiModel, OperationModel } from "./model-types.js";
 import { resolveRef } from "./ref.js";
+
+export { literal, memberPaths } from "./example-source.js";
 
 type Json = Record<string, unknown>;
 
@@ -29,21 +41,6 @@ const MAX_DEPTH = 6;
 const MAX_OBJECT_DEPTH = 16;
 const MAX_FIELDS = 4;
 const MAX_TEXT = 120;
-
-/** Source text that `literal` prints as it is: a value JSON cannot write. */
-class Expression {
-  constructor(readonly text: string) {}
-}
-
-/** A binary field's value: its type is Blob (generator/render.ts), a global wherever it compiles. */
-const BLOB = new Expression('new Blob(["example"])');
-
-const isObject = (v: unknown): v is Json =>
-  !!v && typeof v === "object" && !Array.isArray(v) && !(v instanceof Expression);
-
-function firstOf(value: unknown): unknown {
-  return Array.isArray(value) ? value[0] : value;
-}
 
 /** The schema of one branch: `allOf` merged, the first `oneOf`/`anyOf`, `$ref`s followed. */
 function flatten(doc: Json, schema: unknown): Json | undefined {
@@ -91,31 +88,6 @@ function flatten(doc: Json, schema: unknown): Json | undefined {
 
 const MERGED = new Set(["allOf", "properties", "required"]);
 
-function typeOf(s: Json): string | undefined {
-  const t = Array.isArray(s.type) ? s.type.find((x) => x !== "null") : s.type;
-  if (typeof t === "string") return t;
-  if (isObject(s.properties) || isObject(s.additionalProperties)) return "object";
-  if (s.items !== undefined) return "array";
-  return undefined;
-}
-
-/**
- * A spec-given value, if it is plain JSON of a sensible size, of the schema's type and one of
- * its `enum` values (an example `"icueMLP | icueMLO"` or a default `"10"` for an integer is not).
- */
-function specValue(s: Json, type: string | undefined): unknown {
-  const examples = Array.isArray(s.examples) ? s.examples : undefined;
-  const allowed = Array.isArray(s.enum) ? new Set(s.enum.map((v) => JSON.stringify(v))) : undefined;
-  for (const candidate of [s.example, examples?.[0], s.default, firstOf(s.enum), s.const]) {
-    if (candidate === undefined || candidate === null) continue;
-    const text = JSON.stringify(candidate);
-    if (text === undefined || text.length > MAX_TEXT) continue;
-    if (allowed && !allowed.has(text)) continue;
-    if (fitsType(candidate, type)) return candidate;
-  }
-  return undefined;
-}
-
 /**
  * `described`: a value named by the description of the parameter (or of the array) it is in.
  * `named`: the schema was reached through a `$ref`, where openapi-typescript makes a property
@@ -149,6 +121,14 @@ function sample(
   const given = specValue(s, type);
   if (given !== undefined) return given;
   if (Array.isArray(s.enum) && s.enum.length) return undefined;
+  // A list or object the name table spells out (a workflow's `input_variables`): a schema that
+  // requires nothing would otherwise show `[{}]`.
+  if (
+    (type === "array" || type === "object") &&
+    isStructured(suggested) &&
+    fitsType(suggested, type)
+  )
+    return suggested;
   if (type === "array") {
     if (depth >= MAX_DEPTH) return [];
     const singular = name.replace(/s$/, "");
@@ -203,12 +183,39 @@ function objectSample(
       if (isObject(raw) && raw.default !== undefined) required.add(n);
     }
   }
+  if (Object.keys(properties).length === 0) return mapSample(doc, names, s, depth, trail);
   let shown = Object.keys(properties).filter((n) => required.has(n));
   if (shown.length === 0 && !requiredOnly) shown = Object.keys(properties).slice(0, 2);
+  // Fields a call needs though the schema requires nothing (a workflow run's inputs).
+  if (depth === 1 && names === XDR_NAMES) {
+    const needed = Object.keys(properties).filter((n) => SHOWN_OPTIONAL.test(n));
+    shown = [...shown, ...needed.filter((n) => !shown.includes(n))];
+  }
   for (const n of required.size ? shown : shown.slice(0, MAX_FIELDS)) {
     const v = sample(doc, names, properties[n], n, depth, undefined, named, trail);
     if (v !== undefined) out[n] = v;
   }
+  return out;
+}
+
+/**
+ * A map (`additionalProperties` only) whose description names an example (`e.g.
+ * \`{"incidents": ["…"], "notes": ["…"]}\``): one entry under the example's first key, its value
+ * built for that key (`incidents` → an incident id). Else `{}`: no key can be made up.
+ */
+function mapSample(
+  doc: Json,
+  names: NameTable,
+  s: Json,
+  depth: number,
+  trail: readonly unknown[],
+): Json {
+  const out: Json = Object.create(null);
+  const values = s.additionalProperties;
+  const key = describedKeys(s.description)[0];
+  if (key === undefined || !isObject(values)) return out;
+  const v = sample(doc, names, values, key, depth, undefined, false, trail);
+  if (v !== undefined) out[key] = v;
   return out;
 }
 
@@ -283,24 +290,31 @@ export function exampleArgs(
   // A standalone client's spec is no XDR API: no observables or incident ids in its examples.
   const names = api.generic ? COMMON_BY_NAME : XDR_NAMES;
   const params = parametersOf(doc, op).filter((p) => p.in !== "cookie");
-  const bodySchema = requestBodySchema(doc, op);
+  const { schema: bodySchema, description: bodyDescription } = requestBody(doc, op);
   const body =
     bodySchema === undefined
       ? undefined
       : (() => {
           const s = flatten(doc, bodySchema) ?? {};
           const type = typeOf(s);
-          return type === "object"
-            ? objectSample(doc, names, s, 1, true, refers(bodySchema), [
-                resolveRef(doc, bodySchema),
-              ])
-            : sample(doc, names, bodySchema, "body", 1);
+          if (type !== "object") {
+            return sample(doc, names, bodySchema, bodyName(doc, bodyDescription, s), 1);
+          }
+          // The spec's own example of the whole body (a filter only the spec can know).
+          return (
+            specValue(s, type) ??
+            objectSample(doc, names, s, 1, true, refers(bodySchema), [resolveRef(doc, bodySchema)])
+          );
         })();
   if (op.args === "body") return body ?? {};
   const args: Json = Object.create(null);
   let shown = params.filter((p) => p.required);
-  if (shown.length === 0 && !(isObject(body) && Object.keys(body).length)) {
-    shown = params.filter((p) => p.in === "query" && TELLING.test(p.name)).slice(0, 2);
+  if (shown.length === 0) {
+    const telling =
+      isObject(body) && Object.keys(body).length
+        ? []
+        : params.filter((p) => p.in === "query" && TELLING.test(p.name)).slice(0, 2);
+    shown = [...params.filter((p) => names === XDR_NAMES && isSubject(op, p)), ...telling];
   }
   for (const p of shown) {
     const value =
@@ -317,44 +331,43 @@ export function exampleArgs(
   return args;
 }
 
-function requestBodySchema(doc: Json, op: OperationModel): unknown {
-  if (!op.body) return undefined;
+function requestBody(doc: Json, op: OperationModel): { schema?: unknown; description?: unknown } {
+  if (!op.body) return {};
   const { operation } = located(doc, op);
   const body = operation ? resolveRef(doc, operation.requestBody) : undefined;
   const content = isObject(body) && isObject(body.content) ? body.content : undefined;
-  if (!content) return undefined;
+  if (!content || !isObject(body)) return {};
   const media = Object.keys(content)
     .map((k) => content[k])
     .find(isObject);
-  return media?.schema;
+  return { schema: media?.schema, description: body.description };
 }
 
-/** A property key as an object literal may hold it (`__proto__` computed: else it sets the prototype). */
-function key(name: string): string {
-  if (name === "__proto__") return `[${JSON.stringify(name)}]`;
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : JSON.stringify(name);
-}
-
-/** A value as TypeScript source, keys unquoted where they can be, on one line. */
-export function literal(value: unknown): string {
-  if (value instanceof Expression) return value.text;
-  if (Array.isArray(value)) return `[${value.map(literal).join(", ")}]`;
-  if (isObject(value)) {
-    const entries = Object.keys(value).map((k) => `${key(k)}: ${literal(value[k])}`);
-    return entries.length ? `{ ${entries.join(", ")} }` : "{}";
+/**
+ * What a body that is no object holds, read from its description, for the name tables: one word
+ * names it (Automation's lock takes a string described "Message"), `List of workflows` a list
+ * of their ids (`workflows.batchGet`). Else `body`.
+ */
+function bodyName(doc: Json, description: unknown, s: Json): string {
+  const text = typeof description === "string" ? description.trim() : "";
+  if (/^[A-Za-z]+$/.test(text)) return text.toLowerCase();
+  const listed = /^list of ([a-z]+?)s?\b/i.exec(text)?.[1];
+  const items = flatten(doc, s.items);
+  if (listed && typeOf(s) === "array" && items && typeOf(items) === "string") {
+    return `${listed.toLowerCase()}_ids`;
   }
-  return JSON.stringify(value) ?? "undefined";
+  return "body";
 }
 
-/** `xdr.iroh.enrich.deliberate`, with bracket access where a segment is not an identifier. */
-function accessor(receiver: string, members: readonly string[]): string {
-  return members.reduce(
-    (acc, part) =>
-      /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(part)
-        ? `${acc}.${part}`
-        : `${acc}[${JSON.stringify(part)}]`,
-    receiver,
-  );
+/**
+ * An optional query parameter that names the thing the route acts on: `workflow_id` of `POST
+ * /v1/workflows/start` (Automation takes the workflow to start as a query parameter, `workflow_id`
+ * or `unique_name`, neither required). A call without it does nothing useful, so it is shown.
+ */
+function isSubject(op: OperationModel, p: ParamDoc): boolean {
+  const thing = /^([a-z]+)_id$/.exec(p.name)?.[1];
+  if (p.in !== "query" || thing === undefined) return false;
+  return op.path.split("/").some((segment) => segment === thing || segment === `${thing}s`);
 }
 
 /**
@@ -379,15 +392,4 @@ export function exampleCall(
   })`;
   if (options.paged) return `for await (const item of ${call}) {\n  console.log(item);\n}`;
   return `const result = await ${call};`;
-}
-
-/** Each operation of the API → the member names that reach it from the client. */
-export function memberPaths(root: GroupModel): Map<OperationModel, string[]> {
-  const out = new Map<OperationModel, string[]>();
-  const walk = (group: GroupModel, prefix: string[]): void => {
-    for (const op of group.operations) out.set(op, [...prefix, op.methodName]);
-    for (const g of group.groups) walk(g, [...prefix, g.name]);
-  };
-  walk(root, []);
-  return out;
 }

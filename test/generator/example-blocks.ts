@@ -1,7 +1,8 @@
 // The `@example` calls of a generated client.d.ts, for tests that compile them.
 
-/** A method declaration: a call signature or a waitable start. */
-export const METHOD = /^(?:readonly )?[A-Za-z_$"][\w$"]*(?:\((?:args|options)\b|: WaitableStart)/;
+/** A method declaration: a call signature (generic in `fields` or not) or a waitable start. */
+export const METHOD =
+  /^(?:readonly )?[A-Za-z_$"][\w$"]*(?:(?:<.*>)?\((?:args|options)\b|: WaitableStart)/;
 
 /** The `@example` blocks of a client.d.ts, each with the method declaration it documents. */
 export function exampleBlocks(text: string): { code: string; method: string }[] {
