@@ -7,8 +7,32 @@ type Json = Record<string, unknown>;
 
 interface BodyInfo {
   encoding: BodyEncoding;
+  /** The JSON media type sent, when not `application/json` (`application/merge-patch+json`). */
+  contentType?: string;
   required: boolean;
   schema?: unknown;
+}
+
+/**
+ * A JSON media type: `application/json` or a `+json` suffix, parameters aside. Not NDJSON,
+ * `json-seq` or `jsonl`: lines of JSON, which one JSON.parse cannot read.
+ */
+export function isJsonType(type: string): boolean {
+  return /^application\/(?:[\w.!#$&^-]+\+)?json\s*(?:;|$)/i.test(type);
+}
+
+/** A schema of an object or an array (following $ref): a body that is JSON whatever its type. */
+function isStructured(schemaRaw: unknown, deref: (v: unknown) => Json): boolean {
+  const s = deref(schemaRaw);
+  if (!s || typeof s !== "object") return false;
+  const type = Array.isArray(s.type) ? s.type : [s.type];
+  return (
+    type.includes("object") ||
+    type.includes("array") ||
+    s.properties !== undefined ||
+    s.additionalProperties !== undefined ||
+    s.items !== undefined
+  );
 }
 
 export function requestBodyOf(op: Json, deref: (v: unknown) => Json): BodyInfo | undefined {
@@ -18,12 +42,14 @@ export function requestBodyOf(op: Json, deref: (v: unknown) => Json): BodyInfo |
   const types = Object.keys(content);
   if (types.length === 0) return undefined;
   const pick =
-    types.find((t) => /^application\/(.+\+)?json/i.test(t)) ??
+    types.find(isJsonType) ??
     types.find((t) => t.startsWith("multipart/form-data")) ??
     types.find((t) => t.startsWith("application/x-www-form-urlencoded")) ??
     types.find((t) => t.startsWith("text/")) ??
     types[0]!;
-  const encoding: BodyEncoding = /json/i.test(pick)
+  const media = deref(content[pick]);
+  const json = isJsonType(pick);
+  const encoding: BodyEncoding = json
     ? "json"
     : pick.startsWith("multipart/")
       ? "multipart"
@@ -31,9 +57,19 @@ export function requestBodyOf(op: Json, deref: (v: unknown) => Json): BodyInfo |
         ? "form"
         : pick.startsWith("text/")
           ? "text"
-          : "binary";
-  const media = deref(content[pick]);
-  return { encoding, required: body.required === true, schema: media?.schema };
+          : // An object or array declared `*/*` (Kubernetes), XML…: sent as JSON, not as the
+            // text "[object Object]".
+            isStructured(media?.schema, deref)
+            ? "json"
+            : "binary";
+  const type = pick.split(";")[0]!.trim().toLowerCase();
+  const contentType = json && type !== "application/json" ? type : undefined;
+  return {
+    encoding,
+    ...(contentType ? { contentType } : {}),
+    required: body.required === true,
+    schema: media?.schema,
+  };
 }
 
 /** Property names of an object schema (following $ref and allOf), or undefined if not one. */
@@ -74,7 +110,9 @@ export function responseEncoding(op: Json, deref: (v: unknown) => Json): Respons
     Object.keys((deref(responses[code]).content ?? {}) as Json),
   );
   if (types.length === 0) return "none";
-  if (types.some((t) => /json/i.test(t))) return "json";
+  if (types.some(isJsonType)) return "json";
+  // Lines of JSON (NDJSON, json-seq, jsonl): text, for the caller to split.
+  if (types.some((t) => /json/i.test(t))) return "text";
   if (types.some((t) => t.startsWith("text/"))) return "text";
   return "binary";
 }

@@ -117,6 +117,7 @@ export function readOperation(
     args,
     argsOptional,
     body: body?.encoding,
+    ...(body?.contentType ? { contentType: body.contentType } : {}),
     response: responseEncoding(op, deref),
     // Scope checks are an XDR behaviour: a standalone client documents scopes only.
     scopes,
@@ -144,8 +145,10 @@ interface Parameter {
   style?: QueryStyle;
 }
 
-/** OpenAPI's `style` and `explode` of a query parameter, when not form + exploded. */
+/** OpenAPI's `style` and `explode` of a query parameter, when not form + exploded; `json`: `content`. */
 function queryStyleOf(p: Json): QueryStyle | undefined {
+  // `content` instead of `schema`: the value is serialised in that media type (JSON).
+  if (p.content !== undefined) return "json";
   const style = typeof p.style === "string" ? p.style : "form";
   const explode = typeof p.explode === "boolean" ? p.explode : style === "form";
   if (style === "deepObject") return "deepObject";

@@ -9,7 +9,7 @@ import type { ServerDoc } from "./servers.js";
 export type ArgStyle = "none" | "flat" | "body" | "split";
 export type BodyEncoding = "json" | "form" | "multipart" | "text" | "binary";
 /** How a query value is written besides the default (see the runtime's `QueryStyle`). */
-export type QueryStyle = "comma" | "space" | "pipe" | "deepObject";
+export type QueryStyle = "comma" | "space" | "pipe" | "deepObject" | "json";
 export type ResponseEncoding = "json" | "text" | "binary" | "none";
 
 export interface OperationModel {
@@ -36,6 +36,8 @@ export interface OperationModel {
   args: ArgStyle;
   argsOptional: boolean;
   body?: BodyEncoding;
+  /** A JSON body's media type, when not `application/json`. */
+  contentType?: string;
   response: ResponseEncoding;
   scopes: string[];
   /**

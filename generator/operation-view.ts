@@ -31,6 +31,8 @@ export interface OperationView {
   paginated: boolean;
   /** Takes `fields` that project the result: generic in the list (`Fielded<…, F>`). */
   fields: boolean;
+  /** The list type `fields` takes, `JudgementsSearchFields` (names.ts). */
+  fieldsType?: string;
   waitable: boolean;
   /** Markdown cells. */
   mdName: string;
@@ -61,7 +63,14 @@ export function operationView(
   members: readonly string[],
 ): OperationView {
   const target = `paths[${tsString(op.path)}][${tsString(op.method.toLowerCase())}]`;
-  const argsType = types.params ?? "void";
+  // A descriptor's call returns the body as sent, so it takes `fields`, which the method's
+  // named argument leaves out (named-types.ts).
+  const argsType =
+    types.params === undefined
+      ? "void"
+      : types.fields
+        ? `Omit<${types.params}, "fields"> & { fields?: ${types.fields} }`
+        : types.params;
   const typeAnnotation = `TypedOperation<${argsType}${op.argsOptional ? " | void" : ""}, ${types.response}>`;
   const descriptor: Record<string, unknown> = {
     name: op.name,
@@ -74,6 +83,7 @@ export function operationView(
   if (op.queryStyles) descriptor.queryStyles = op.queryStyles;
   if (op.headerParams.length) descriptor.headerParams = op.headerParams;
   if (op.body) descriptor.body = op.body;
+  if (op.contentType) descriptor.contentType = op.contentType;
   if (op.response !== "json") descriptor.response = op.response;
   if (op.scopes.length && !api.generic) descriptor.scopes = op.scopes;
   if (op.anyScopes) descriptor.anyScopes = op.anyScopes;
@@ -121,6 +131,7 @@ export function operationView(
     typeAnnotation,
     ...(types.params ? { paramsType: types.params } : {}),
     fields: projectsFields(api, op),
+    ...(types.fields ? { fieldsType: types.fields } : {}),
     responseType: types.response,
     literal: tsLiteral(descriptor),
     hasArgs: op.args !== "none",

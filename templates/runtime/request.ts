@@ -50,9 +50,8 @@ export function requestBuilder(
           }
           headers[k.toLowerCase()] = String(v);
         } else if (q.includes(k)) {
-          const style = op.queryStyles?.find((entry) => entry[0] === k)?.[1];
-          if (!skip(k))
-            query = style ? addStyled(query, k, v, name, style) : addQuery(query, k, v, name);
+          const style = op.queryStyles?.find((entry) => entry[0] === k)?.[1] ?? "form";
+          if (!skip(k)) query = addStyled(query, k, v, name, style);
         } else if (!p.includes(k) && style === "flat" && v !== undefined) {
           (rest ??= {})[k] = v;
         }
@@ -76,7 +75,8 @@ export function requestBuilder(
     // by every proxy on the way, and that endpoint has no use for it.
     const k = op.auth !== false ? key?.(op) : undefined;
     if (k) query = addQuery(query, k[0], k[1], name);
-    const encoded = op.body && body !== undefined ? encode(op.body, body, headers) : undefined;
+    const encoded =
+      op.body && body !== undefined ? encode(op.body, body, headers, op.contentType) : undefined;
     const stream = encoded instanceof ReadableStream;
     const init: FetchInit = {
       method: op.method,
@@ -89,7 +89,8 @@ export function requestBuilder(
       ...(stream ? { duplex: "half" } : undefined),
     };
     return {
-      url: base + path + (query ? "?" + query : ""),
+      // A spec's path may carry a query of its own (`/current?city={city}`).
+      url: base + path + (query ? (path.includes("?") ? "&" : "?") + query : ""),
       method: op.method,
       path,
       headers,
@@ -109,7 +110,14 @@ export function pathValue(
   v: unknown,
   args?: Record<string, unknown>,
 ): string {
-  const s = v == null ? "" : scalar(v);
+  // OpenAPI's `simple` style: a list (or an object's keys and values) joined by commas.
+  const parts =
+    v == null
+      ? []
+      : typeof v === "object" && !(v instanceof Date)
+        ? (Array.isArray(v) ? v : Object.entries(v).flat()).filter((x) => x != null)
+        : [v];
+  const s = parts.map(scalar).join(",");
   if (s === "" || s === "." || s === "..") {
     // The spec's spelling (`incident-id`) where the SDK names it `incident_id`: say so.
     const squash = (k: string): string => k.replace(/[^A-Za-z0-9]/g, "").toLowerCase();
@@ -123,7 +131,7 @@ export function pathValue(
       key,
     );
   }
-  return encodeOrThrow(s, name, key);
+  return parts.map((x) => encodeOrThrow(scalar(x), name, key)).join(",");
 }
 
 /** encodeURIComponent, with a lone surrogate a `UsageError` instead of a bare `URIError`. */
@@ -136,6 +144,14 @@ function encodeOrThrow(s: string, name: string, key: string): string {
       key,
     );
   }
+}
+
+/** An array, or an object made by `{…}` (not a Blob, a stream, a typed array, FormData…). */
+function isPlain(v: unknown): boolean {
+  if (Array.isArray(v)) return true;
+  if (typeof v !== "object" || v === null) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
 }
 
 function scalar(v: unknown): string {
@@ -164,8 +180,22 @@ const DELIMITER = { comma: ",", space: "%20", pipe: "|" } as const;
  * and values, in turn) joined into one value, or an object's members as `k[p]=v` (deepObject).
  * A scalar is written as `addQuery` writes it.
  */
-function addStyled(q: string, k: string, v: unknown, name: string, style: QueryStyle): string {
-  if (v == null || typeof v !== "object" || v instanceof Date) return addQuery(q, k, v, name);
+function addStyled(
+  q: string,
+  k: string,
+  v: unknown,
+  name: string,
+  style: QueryStyle | "form",
+): string {
+  if (v == null || typeof v !== "object" || v instanceof Date || style === "json") {
+    return addQuery(q, k, v, name);
+  }
+  // OpenAPI's default (form, exploded): a list as repeated pairs, an object as its members.
+  if (style === "form") {
+    if (Array.isArray(v)) return addQuery(q, k, v, name);
+    for (const [p, x] of Object.entries(v)) q = addQuery(q, p, x, name);
+    return q;
+  }
   const enc = (s: unknown): string => encodeOrThrow(scalar(s), name, k);
   if (style === "deepObject") {
     if (Array.isArray(v)) return addQuery(q, k, v, name);
@@ -178,10 +208,16 @@ function addStyled(q: string, k: string, v: unknown, name: string, style: QueryS
   return (q ? q + "&" : "") + enc(k) + "=" + items.map(enc).join(DELIMITER[style]);
 }
 
-function encode(kind: BodyEncoding, body: unknown, headers: Record<string, string>): Body {
+function encode(
+  kind: BodyEncoding,
+  body: unknown,
+  headers: Record<string, string>,
+  jsonType = JSON_TYPE,
+): Body {
   const type = (t: string): void => void (headers["content-type"] ??= t);
-  if (kind === "json") {
-    type(JSON_TYPE);
+  // A plain object or array where bytes were expected: JSON, not the text "[object Object]".
+  if (kind === "json" || (kind === "binary" && isPlain(body))) {
+    type(jsonType);
     return JSON.stringify(body);
   }
   if (kind === "text") {

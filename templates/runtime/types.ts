@@ -32,7 +32,7 @@ export type PagingStyle =
   | "links";
 
 /** How a query parameter is written when not as OpenAPI's default (see `Operation.queryStyles`). */
-export type QueryStyle = "comma" | "space" | "pipe" | "deepObject";
+export type QueryStyle = "comma" | "space" | "pipe" | "deepObject" | "json";
 
 /** One operation as the runtime needs it. Plain data: emitted by the generator, never mutated. */
 export interface Operation {
@@ -46,13 +46,16 @@ export interface Operation {
   readonly queryParams?: readonly string[];
   /**
    * Query parameters not written as OpenAPI's default (`style: form, explode: true`: an array
-   * as repeated pairs): `comma` (`a,b`), `space` (`a%20b`), `pipe` (`a|b`), `deepObject`
-   * (`k[p]=v`). Name and style pairs.
+   * as repeated pairs, an object as its members `p=v`): `comma` (`a,b`), `space` (`a%20b`),
+   * `pipe` (`a|b`), `deepObject` (`k[p]=v`), `json` (a parameter with `content`: the value as
+   * JSON). Name and style pairs.
    */
   readonly queryStyles?: readonly (readonly [string, QueryStyle])[];
   readonly headerParams?: readonly string[];
   /** Absent when the operation has no request body. */
   readonly body?: BodyEncoding;
+  /** A JSON body's media type, when not `application/json` (`application/merge-patch+json`). */
+  readonly contentType?: string;
   /** Absent means JSON. */
   readonly response?: ResponseEncoding;
   /** OAuth2 scopes that must all be granted; absent or empty means none. */

@@ -309,3 +309,58 @@ describe("query parameter styles", () => {
     ]);
   });
 });
+
+describe("request and response media types", () => {
+  const body = (type: string, schema: unknown) => ({
+    requestBody: { content: { [type]: { schema } } },
+    responses: { 200: { description: "ok" } },
+  });
+  const specOf = (operation: Record<string, unknown>): LoadedSpec => ({
+    file: "spec.yaml",
+    document: {
+      openapi: "3.1.0",
+      info: { title: "t", version: "1" },
+      paths: { "/a": { post: operation } },
+    } as LoadedSpec["document"],
+    openapiVersion: "3.1",
+    files: [],
+    place: (pointer) => ({ file: "spec.yaml", pointer }),
+  });
+  const object = { type: "object", properties: { a: { type: "string" } } };
+
+  const cases: [string, { given: Record<string, unknown>; want: Record<string, unknown> }][] = [
+    ["application/json", { given: body("application/json", object), want: { body: "json" } }],
+    [
+      "a +json type is sent under its own name",
+      {
+        given: body("application/merge-patch+json", object),
+        want: { body: "json", contentType: "application/merge-patch+json" },
+      },
+    ],
+    ["an object declared */* is JSON", { given: body("*/*", object), want: { body: "json" } }],
+    [
+      "bytes declared */* stay bytes",
+      { given: body("*/*", { type: "string", format: "binary" }), want: { body: "binary" } },
+    ],
+    [
+      "NDJSON is no JSON body",
+      { given: body("application/x-ndjson", { type: "string" }), want: { body: "binary" } },
+    ],
+    [
+      "an NDJSON answer is text (lines of JSON), not one JSON document",
+      {
+        given: {
+          responses: {
+            200: { description: "ok", content: { "application/x-ndjson": { schema: {} } } },
+          },
+        },
+        want: { response: "text" },
+      },
+    ],
+  ];
+  it.each(cases)("%s", (_title, { given, want }) => {
+    const [a] = buildModel(specOf(given), api()).operations;
+    expect(a).toMatchObject(want);
+    if (!("contentType" in want)) expect(a!.contentType).toBeUndefined();
+  });
+});

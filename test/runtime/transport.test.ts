@@ -16,6 +16,7 @@ import {
   ServerError,
   TimeoutError,
   UnprocessableEntityError,
+  UsageError,
   XdrError,
 } from "../../templates/runtime/errors.js";
 import { transportFetch } from "../../templates/runtime/raw.js";
@@ -52,6 +53,57 @@ describe("building requests", () => {
     srv.route("GET /ctia/judgement/a%2Fb%20c", echo());
     await client().call(getJudgement, { id: "a/b c" });
     expect(apiHits()[0]!.url).toBe("/ctia/judgement/a%2Fb%20c");
+  });
+
+  it.each<[string, unknown, string]>([
+    ["a list", [1, 2, 3], "/x/1,2,3"],
+    ["an object", { a: 1, b: "c d" }, "/x/a,1,b,c%20d"],
+    ["a one-item list", ["a/b"], "/x/a%2Fb"],
+  ])("writes %s path value in OpenAPI's simple style", async (_title, value, want) => {
+    const list = op({ path: "/x/{id}", pathParams: ["id"] });
+    srv.route(`GET ${want}`, echo());
+    await client().call(list, { id: value } as never);
+    expect(apiHits()[0]!.url).toBe(want);
+  });
+
+  it("refuses a list path value that is `..` once joined", async () => {
+    const list = op({ path: "/x/{id}", pathParams: ["id"] });
+    await expect(client().call(list, { id: [".."] } as never)).rejects.toThrow(UsageError);
+    expect(srv.hits).toHaveLength(0);
+  });
+
+  it("adds the query to a path that carries one of its own with &", async () => {
+    const own = op({ path: "/current?city=Raleigh", queryParams: ["key"] });
+    srv.route("GET /current", echo());
+    await client().call(own, { key: "k" } as never);
+    expect(apiHits()[0]!.url).toBe("/current?city=Raleigh&key=k");
+  });
+
+  it.each<[string, Partial<Operation>, unknown, string, string]>([
+    [
+      "a plain object where bytes were expected (`*/*`): JSON",
+      { body: "binary" },
+      { kind: "Pod" },
+      "application/json",
+      '{"kind":"Pod"}',
+    ],
+    [
+      "a JSON body under its own media type",
+      { body: "json", contentType: "application/merge-patch+json" },
+      { a: 1 },
+      "application/merge-patch+json",
+      '{"a":1}',
+    ],
+    ["bytes stay bytes", { body: "binary" }, "raw text", "application/octet-stream", "raw text"],
+  ])("sends %s", async (_title, extra, value, type, text) => {
+    const send = op({ method: "POST", path: "/x", args: "body", safe: false, ...extra });
+    let seen: { type?: string; body: string } | undefined;
+    srv.route("POST /x", (h, res) => {
+      seen = { type: h.headers["content-type"] as string | undefined, body: h.body };
+      json(res, 200, {});
+    });
+    await client().call(send, value as never);
+    expect(seen).toEqual({ type, body: text });
   });
 
   it("fails before sending when a path parameter is missing", async () => {
@@ -102,11 +154,13 @@ describe("building requests", () => {
     ["deepObject", { x: 1, "y[": "z z", n: null }, "k[x]=1&k[y%5B]=z%20z"],
     ["comma", "scalar", "k=scalar"],
     ["deepObject", ["a", "b"], "k=a&k=b"],
+    ["json", { x: 1 }, "k=%7B%22x%22%3A1%7D"],
+    ["form (the default)", { x: 1, y: "z z" }, "x=1&y=z%20z"],
   ])("writes a %s-style query parameter %j as %s", async (style, value, want) => {
     const styled = op({
       path: "/iroh/iroh-int/module-type",
       queryParams: ["k", "plain"],
-      queryStyles: [["k", style as "comma"]],
+      ...(style.startsWith("form") ? {} : { queryStyles: [["k", style as "comma"]] }),
     });
     srv.route("GET /iroh/iroh-int/module-type", (_h, res) => json(res, 200, []));
     await client().call(styled, { k: value, plain: ["p", "q"] } as never);
