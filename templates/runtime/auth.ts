@@ -54,6 +54,31 @@ export function auth(api: ApiDescriptor, o: XdrOptions, c: AuthContext): Auth {
     b.headers.authorization = value;
     return none();
   };
+  // A ready token: XDR's whole auth; a standalone API's bearer and OAuth2 schemes, each operation
+  // still choosing among the schemes it accepts (an API key stays with the operations that take it).
+  const bearer = accessToken === undefined ? undefined : tokenAuth(accessToken, own, set);
+  const { urls } = c;
+  const one = (scheme: AuthScheme | undefined): Auth =>
+    bearer && (scheme?.type === "bearer" || scheme?.type === "oauth2")
+      ? bearer
+      : schemeAuth(api, scheme, o, c, own, set);
+  // Standalone packages: the spec's schemes, chosen per operation.
+  if (api.auth) return perOperation(api, api.auth, o, own, one);
+  if (bearer) return bearer;
+  // XDR: OAuth2 at the region's token URL.
+  return one(
+    api.tokenUrls || urls.token
+      ? { type: "oauth2", tokenUrl: api.tokenUrls?.[c.region as "us"] ?? "" }
+      : undefined,
+  );
+}
+
+/** `accessToken`: a string sent as is, or a function asked before each attempt. */
+function tokenAuth(
+  accessToken: NonNullable<XdrOptions["accessToken"]>,
+  own: (string | undefined)[],
+  set: (value: string) => Auth["authorize"],
+): Auth {
   if (typeof accessToken === "function") {
     return {
       secrets: own,
@@ -68,25 +93,13 @@ export function auth(api: ApiDescriptor, o: XdrOptions, c: AuthContext): Auth {
       },
     };
   }
-  if (accessToken !== undefined) {
-    if (typeof accessToken !== "string" || !accessToken) {
-      throw new ConfigurationError("accessToken is empty");
-    }
-    if (!isHeaderValue(accessToken) || /\s/.test(accessToken)) {
-      throw new ConfigurationError("accessToken has a space or" + CANNOT_CARRY.slice(4));
-    }
-    return { secrets: own, authorize: set("Bearer " + accessToken) };
+  if (typeof accessToken !== "string" || !accessToken) {
+    throw new ConfigurationError("accessToken is empty");
   }
-  const { urls } = c;
-  const one = (scheme: AuthScheme | undefined): Auth => schemeAuth(api, scheme, o, c, own, set);
-  // Standalone packages: the spec's schemes, chosen per operation.
-  if (api.auth) return perOperation(api, api.auth, o, own, one);
-  // XDR: OAuth2 at the region's token URL.
-  return one(
-    api.tokenUrls || urls.token
-      ? { type: "oauth2", tokenUrl: api.tokenUrls?.[c.region as "us"] ?? "" }
-      : undefined,
-  );
+  if (!isHeaderValue(accessToken) || /\s/.test(accessToken)) {
+    throw new ConfigurationError("accessToken has a space or" + CANNOT_CARRY.slice(4));
+  }
+  return { secrets: own, authorize: set("Bearer " + accessToken) };
 }
 
 /** The credentials of one scheme (none: nothing sent). */
@@ -239,7 +252,7 @@ function noTokenUrl(api: ApiDescriptor): never {
 /** Whether the options hold credentials (maybe incomplete: then its error says so) for `s`. */
 function canServe(s: AuthScheme, o: XdrOptions): boolean {
   return s.type === "oauth2"
-    ? !!(o.clientId || o.clientSecret)
+    ? !!(o.clientId || o.clientSecret || o.accessToken !== undefined)
     : s.type === "basic"
       ? o.username !== undefined
       : s.type === "apiKey"

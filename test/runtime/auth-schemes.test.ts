@@ -66,6 +66,24 @@ describe("auth from securitySchemes", () => {
     const basicOnly = op({ path: "/ping", name: "basicOnly", schemes: [1] });
     const optional = op({ path: "/ping", name: "optional", schemes: [0, -1] });
 
+    it("an accessToken serves the bearer operations only: an API-key operation still gets its key", async () => {
+      srv.route("GET /ping", (_h, res) => json(res, 200, { ok: true }));
+      const cookie: AuthScheme = { type: "apiKey", in: "cookie", name: "session" };
+      const t = createTransport(api([cookie, { type: "bearer" }]), {
+        apiKey: "k-1",
+        accessToken: "tok-1",
+      });
+      await t.call(op({ path: "/ping", name: "cookieOnly", schemes: [0] }), {});
+      expect(srv.hits.at(-1)!.headers.cookie).toBe("session=k-1");
+      expect(srv.hits.at(-1)!.headers.authorization).toBeUndefined();
+      await t.call(op({ path: "/ping", name: "bearerOnly", schemes: [1] }), {});
+      expect(srv.hits.at(-1)!.headers.authorization).toBe("Bearer tok-1");
+      expect(srv.hits.at(-1)!.headers.cookie).toBeUndefined();
+      // No credentials at all to an operation that takes none.
+      await t.call(op({ path: "/ping", name: "open", schemes: [-1] }), {});
+      expect(srv.hits.at(-1)!.headers.authorization).toBeUndefined();
+    });
+
     it("the first scheme the operation accepts that the client has credentials for", async () => {
       srv.route("GET /ping", (_h, res) => json(res, 200, { ok: true }));
       const t = createTransport(api([key, basic]), both);
