@@ -140,7 +140,8 @@ export function apiView(api: ApiModel, sdk?: string, versionHeader?: string): Ap
     anyScopes: api.operations.some((o) => o.scopes.length > 0),
     names: names.view,
     typeImports: [...names.byOperation.values()]
-      .flatMap((t) => (t.params ? [t.params, t.response] : [t.response]))
+      .flatMap((t) => [t.params, t.response, t.fields])
+      .filter((n): n is string => n !== undefined)
       .join(",\n  "),
     mdTypesNote: typesNote(api, names.byOperation),
     rootNames:

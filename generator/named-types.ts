@@ -1,6 +1,14 @@
 // Names users can write and see in a hover: `InspectParams`, `InspectResponse` for every
-// operation, `Judgement`, `Incident`… for the spec's component schemas, and a runtime list of
-// each string enum (`OBSERVABLE_TYPES`). Printed into `src/<api>/names.ts` (templates/names.ts.hbs)
+// operation (plus `JudgementsSearchPage` for a paged one and `JudgementsSearchFields` for one
+// taking `fields`), `Judgement`, `Incident`… for the spec's component schemas, and a runtime list
+// of each string enum (`OBSERVABLE_TYPES`).
+//
+// `<Method>Response` is the success body for every method: what the operation descriptor's call
+// (`ResultOf<typeof op>`), the raw client and the API-change report (generator/diff-surface.ts,
+// which summarises that body) all speak of. A paged method resolves to a `Page` of the body's
+// items instead, named `<Method>Page`: an added name rather than a `<Method>Response` of another
+// meaning, so that the descriptor's types and existing code keep theirs, and the rule stays one
+// (`Response` = body) rather than "the body, except for paged methods". Printed into `src/<api>/names.ts` (templates/names.ts.hbs)
 // and exported from the API's entry point next to the runtime, so none may shadow a runtime
 // export: the runtime's export names are read from its sources (they change with it).
 import { readdirSync, readFileSync } from "node:fs";
@@ -10,7 +18,7 @@ import { fileURLToPath } from "node:url";
 import { jsDoc, mdCode, tsLiteral, tsString } from "./escape.js";
 import type { ApiModel, OperationModel } from "./model-types.js";
 import { resolveRef } from "./ref.js";
-import { paramsTypeExpr, projectsFields, responseTypeExpr } from "./type-exprs.js";
+import { operationTarget, paramsTypeExpr, projectsFields, responseTypeExpr } from "./type-exprs.js";
 import { operationTypeNames, schemaTypeNames, valuesConstName } from "./naming.js";
 
 type Json = Record<string, unknown>;
@@ -18,7 +26,15 @@ type Json = Record<string, unknown>;
 export interface OperationTypes {
   /** Absent for an operation that takes no argument. */
   readonly params?: string;
+  /** The success body: what the descriptor's call and the raw client return. */
   readonly response: string;
+  /** A paged method's awaited result, `Page<item>` (absent when the name is taken). */
+  readonly page?: string;
+  /**
+   * The list type `fields` may take, for a method whose `params` leaves the projection out
+   * (absent when the name is taken: `params` then keeps `fields`).
+   */
+  readonly fields?: string;
 }
 
 export interface NamesView {
@@ -63,26 +79,73 @@ export function apiNames(
   const byOperation = new Map<OperationModel, OperationTypes>();
   const operations: NamesView["operations"] = [];
   const helpers = new Set<string>();
+  // A stem's extra names (`JudgementsSearchPage`, `JudgementsSearchFields`) cannot meet another
+  // operation's `…Params`/`…Response` (other endings); a runtime export or a fixed name they
+  // meet leaves them out. Schemas are named after, so they yield to these (`…Schema`).
+  const extra = (name: string): string | undefined => {
+    if (taken.has(name)) return undefined;
+    taken.add(name);
+    return name;
+  };
   api.operations.forEach((op, i) => {
     const names = chosen[i]!;
+    const stem = names.response.slice(0, -"Response".length);
     const route = `\`${op.method} ${op.path}\``;
-    const method = api.generic ? op.name : `${api.name}.${op.name}`;
+    const method = `\`${api.generic ? op.name : `${api.name}.${op.name}`}\``;
+    const page = op.paging ? extra(`${stem}Page`) : undefined;
+    // Taken, or an argument with a body (the expression may hold a union): `fields` stays in
+    // `<Method>Params`, as it was before these names.
+    const fieldsName =
+      projectsFields(api, op) && withoutFields(api, op) ? extra(`${stem}Fields`) : undefined;
     if (op.args !== "none") {
       operations.push({
-        doc: jsDoc([`The argument of \`${method}\` (${route}).`]),
+        doc: jsDoc([
+          `The argument of ${method} (${route}).`,
+          fieldsName
+            ? `Without a \`fields\` projection, so that a call given it yields whole entities; ` +
+              `a call that lists fields takes \`WithFields<${names.params}, F>\`.`
+            : undefined,
+        ]),
         name: names.params,
         // Indexed access types, not `FlatArgs<…>`: see type-exprs.ts (type-check cost).
-        type: namedParams(api, op),
+        type: namedParams(api, op, fieldsName !== undefined),
       });
     }
     operations.push({
-      doc: jsDoc([`What \`${method}\` resolves to (${route}).`]),
+      doc: jsDoc([
+        op.paging
+          ? `The body of one page of ${method} (${route}), as the raw client and the ` +
+            `operation descriptor return it; awaiting the method gives ` +
+            `${page ? `\`${page}\`` : "a `Page` of its items"}.`
+          : `What ${method} resolves to (${route}).`,
+      ]),
       name: names.response,
-      type: responseTypeExpr(api, op),
+      type: namedResponse(api, op),
     });
+    if (page) {
+      helpers.add("Page").add("PageItem");
+      operations.push({
+        doc: jsDoc([
+          `What awaiting ${method} resolves to: the first page of its items (${route}); ` +
+            `\`nextPage()\` fetches the next, \`for await\` yields every item.`,
+        ]),
+        name: page,
+        type: `Page<PageItem<${names.response}>>`,
+      });
+    }
+    if (fieldsName) {
+      helpers.add("FieldList");
+      operations.push({
+        doc: jsDoc([`The names \`fields\` of ${method} may list (${route}).`]),
+        name: fieldsName,
+        type: `FieldList<${paramsTypeExpr(api, op)}>`,
+      });
+    }
     byOperation.set(op, {
       ...(op.args !== "none" ? { params: names.params } : {}),
       response: names.response,
+      ...(page ? { page } : {}),
+      ...(fieldsName ? { fields: fieldsName } : {}),
     });
   });
 
@@ -144,17 +207,94 @@ export function apiNames(
  * each property's optionality, readonly-ness and documentation), but a new type that carries
  * the alias it is declared under. Why: `X` itself is an existing anonymous type, so the alias
  * naming it is forgotten wherever TypeScript prints the type instead of reusing the written
- * annotation, as in the hover of a call of a generic method (`search<undefined>(args?:
- * WithFields<{ query?: …`). The methods taking `fields` are generic in the list, so their
- * argument is named this way (`WithFields<JudgementsSearchParams, undefined>`). Only for object
- * types: `X` is there an intersection of parameter groups (never a union, whose `keyof` would
- * keep only the common keys).
+ * annotation: in the hover of a call of a generic method (`search<undefined>(args?:
+ * WithFields<{ query?: …`), and in a type argument such as the waitable start's
+ * `WaitableStart<WorkflowsStartParams | void, …>` (the union printed `void | ({ workflow_id?: …`).
+ * Only for object types: never a union (a `oneOf` body), whose `keyof` keeps only common keys.
+ *
+ * A method that takes `fields` gets `fields?: undefined` in its named argument. Why: a call's
+ * result is typed by the list given (`Fielded`), and a variable typed with `fields?: string[]`
+ * may hold one, so its call could only soundly yield `Partial` entities; and then
+ * `(p: JudgementsSearchParams): Promise<JudgementsSearchPage> => xdr.ctia.judgements.search(p)`
+ * would not compile. Without it a `<Method>Params` call yields whole entities; a projection is
+ * written in the call, or as `WithFields<JudgementsSearchParams, F>`, checked against
+ * `<Method>Fields`.
  */
-function namedParams(api: ApiModel, op: OperationModel): string {
+function namedParams(api: ApiModel, op: OperationModel, unprojected: boolean): string {
   const expr = paramsTypeExpr(api, op);
-  // A request body may be a union (`oneOf`): such an argument keeps the plain alias.
-  if (!projectsFields(api, op) || expr.includes('["requestBody"]')) return expr;
-  return `{ [K in keyof (${expr})]: (${expr})[K] }`;
+  if (unprojected) {
+    return `{ [K in keyof (${expr})]: K extends "fields" ? undefined : (${expr})[K] }`;
+  }
+  if (api.workflowRun?.start === op && op.args === "flat" && objectBody(api, op)) {
+    return `{ [K in keyof (${expr})]: (${expr})[K] }`;
+  }
+  return expr;
+}
+
+/**
+ * The result type. The waitable start's results (`WorkflowsStartResponse`, the final instance
+ * `InstancesGetResponse`) as mapped copies (see namedParams), else the hover of
+ * `WaitableStart<…>` spells their fields out; an array as an array of a mapped copy of its item
+ * (a mapped type over a concrete array would be an object of the array's members). Only when
+ * every 2xx body is the same JSON schema, so the copy of the first one is their union.
+ */
+function namedResponse(api: ApiModel, op: OperationModel): string {
+  const expr = responseTypeExpr(api, op);
+  const run = api.workflowRun;
+  if (run?.start !== op && run?.getInstance !== op) return expr;
+  const responses = (operationOf(api, op)?.responses ?? {}) as Json;
+  const codes = Object.keys(responses).filter((code) => SUCCESS.test(code));
+  const media = codes.map(
+    (code) => resolve(api, resolve(api, responses[code])?.content)?.["application/json"],
+  );
+  const schemas = media.map((m) => JSON.stringify(resolve(api, m)?.schema));
+  if (!codes.length || schemas.some((t) => t === undefined || t !== schemas[0])) return expr;
+  const body = `${operationTarget(op)}["responses"][${tsString(codes[0]!)}]["content"]["application/json"]`;
+  if (isPlainObject(api, media[0])) return `{ [K in keyof (${body})]: (${body})[K] }`;
+  const schema = resolve(api, resolve(api, media[0])?.schema);
+  if (schema?.type === "array" && isPlainObject(api, { schema: schema.items })) {
+    return `{ [K in keyof (${body}[number])]: (${body}[number])[K] }[]`;
+  }
+  return expr;
+}
+
+/** The 2xx codes openapi-typescript prints (type-exprs.ts `SUCCESS_CODES`). */
+const SUCCESS = /^(20[0-7]|2XX)$/;
+
+function resolve(api: ApiModel, value: unknown): Json | undefined {
+  const v = resolveRef(api.document as Json, value);
+  return v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined;
+}
+
+function operationOf(api: ApiModel, op: OperationModel): Json | undefined {
+  const item = resolve(
+    api,
+    (api.document as Json).paths && ((api.document as Json).paths as Json)[op.path],
+  );
+  return resolve(api, item?.[op.method.toLowerCase()]);
+}
+
+/** A media type whose schema is one object type (no `oneOf`/`anyOf` union). */
+function isPlainObject(api: ApiModel, media: unknown): boolean {
+  const schema = resolve(api, resolve(api, media)?.schema);
+  return (
+    !!schema &&
+    schema.oneOf === undefined &&
+    schema.anyOf === undefined &&
+    (schema.type === "object" || schema.properties !== undefined)
+  );
+}
+
+/** A method taking `fields` and a body keeps `fields` in its argument: the body may be a union. */
+function withoutFields(api: ApiModel, op: OperationModel): boolean {
+  return !paramsTypeExpr(api, op).includes('["requestBody"]');
+}
+
+/** Whether the request body, if any, is a plain object schema. */
+function objectBody(api: ApiModel, op: OperationModel): boolean {
+  const content = resolve(api, operationOf(api, op)?.requestBody)?.content as Json | undefined;
+  if (!content || Object.keys(content).length === 0) return true;
+  return Object.values(content).every((media) => isPlainObject(api, media));
 }
 
 /** The values of a plain string enum schema (`type: string`, `enum` of strings), else undefined. */

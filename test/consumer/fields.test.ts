@@ -1,7 +1,8 @@
 // `fields` projections (issue 11): a search given `fields` yields entities holding only those
 // fields, each optional; without `fields`, the full entity. Checked by strict tsc over the
 // generated package (declarations included): a consumer that must compile, whose
-// `@ts-expect-error` lines must each be an error.
+// `@ts-expect-error` lines must each be an error. A variable typed with the method's named
+// argument (`JudgementsSearchParams`, which leaves `fields` out) yields whole entities.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -10,7 +11,8 @@ import { compileConsumer } from "../support/tsc.js";
 const ROOT = join(import.meta.dirname, "..", "..");
 const DIR = join(ROOT, ".xdr-test-tmp", `fields-${process.pid}`);
 
-const CONSUMER = `import { createXdr } from "xdr-sdk";
+const CONSUMER = `import { createXdr, type WithFields } from "xdr-sdk";
+import type { JudgementsSearchParams, JudgementsSearchFields } from "xdr-sdk/ctia";
 
 const xdr = createXdr({ clientId: "id", clientSecret: "secret" });
 
@@ -53,6 +55,24 @@ export async function ctia(): Promise<string[]> {
     void id;
   }
   return out;
+}
+
+// The named argument leaves \`fields\` out: a call given one yields whole entities.
+export async function named(params: JudgementsSearchParams): Promise<string[]> {
+  const out: string[] = [];
+  for await (const j of xdr.ctia.judgements.search(params)) out.push(j.id, j.observable.value);
+  // @ts-expect-error a projection is not a JudgementsSearchParams
+  const projected: JudgementsSearchParams = { query: "*", fields: ["id"] };
+  // Typed with WithFields (literal list) and checked against JudgementsSearchFields.
+  const listed: WithFields<JudgementsSearchParams, readonly ["id"]> = { query: "*", fields: ["id"] };
+  for await (const j of xdr.ctia.judgements.search(listed)) {
+    out.push(j.id ?? "");
+    // @ts-expect-error not requested
+    void j.observable;
+  }
+  // @ts-expect-error CTIA lists dotted paths as strings, but not numbers
+  const wrong: JudgementsSearchFields = [1];
+  return [...out, String(projected), String(wrong)];
 }
 
 export async function conure(): Promise<string[]> {

@@ -2,7 +2,9 @@
 // package exports (`InspectParams`, `JudgementsSearchParams`), not the expanded fields. A plain
 // method's signature is printed from its written annotation; a method that takes `fields` is
 // generic in the list, so its instantiated signature is printed from the types themselves and
-// only a type that carries its alias keeps the name (generator/named-types.ts `namedParams`).
+// only a type that carries its alias keeps the name (generator/named-types.ts `namedParams`). So
+// does the waitable start, a property typed `WaitableStart<Args | void, Started, Instance>`: its
+// type arguments are printed from the types (the audit saw `WaitableStart<void | ({ workflow_id?…`).
 // Asked of TypeScript's language service (quick info), as an editor would, in a strict consumer
 // linked to generated/.
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -20,12 +22,17 @@ const CALLS = {
   searchFields: `xdr.ctia.judgements.search({ query: "x", fields: ["id"] })`,
   get: `xdr.ctia.judgements.get({ id: "x" })`,
   incidents: `xdr.conure.incidents.search({ fields: ["id"] })`,
+  start: `xdr.automation.workflows.start({ workflow_id: "01ZRDJ1X1HJ2D5nHM0DOWmnvmPyESgjfl4G" }, { wait: true })`,
 } as const;
+
+/** The waitable start as a value: its hover prints `WaitableStart<…>`'s type arguments. */
+const MEMBER = `xdr.automation.workflows.start`;
 
 const SOURCE = [
   `import { createXdr } from "xdr-sdk";`,
   `const xdr = createXdr({ clientId: "id", clientSecret: "secret" });`,
   ...Object.values(CALLS).map((call) => `void ${call};`),
+  `void ${MEMBER};`,
   ``,
 ].join("\n");
 
@@ -71,8 +78,11 @@ afterAll(() => {
 /** The quick info of the method name in `call` (its first line: the signature). */
 function hover(call: string): string {
   const at = SOURCE.indexOf(call);
-  const name = at + call.indexOf("(") - 1;
-  const info = service.getQuickInfoAtPosition(FILE, name);
+  return hoverAt(at + call.indexOf("(") - 1);
+}
+
+function hoverAt(position: number): string {
+  const info = service.getQuickInfoAtPosition(FILE, position);
   return ts.displayPartsToString(info?.displayParts ?? []);
 }
 
@@ -107,5 +117,20 @@ describe("hovering a method call shows the exported per-operation names", () => 
       /^\(method\) get<undefined>\(args: WithFields<JudgementsGetParams, undefined>, options\?: RequestOptions\)/,
     );
     expect(hover(CALLS.incidents)).toMatch(/\(args\?: WithFields<IncidentsSearchParams, /);
+  });
+
+  it("the waitable start, called: its argument and the instance waited for by name", () => {
+    const shown = hover(CALLS.start);
+    expect(shown).toContain("(args: void | WorkflowsStartParams, options: WaitOptions & {");
+    expect(shown).toContain("=> Promise<InstancesGetResponse> (+1 overload)");
+    // Not spelled out (it was: `WaitableStart<void | ({ workflow_id?: string; …`).
+    expect(shown).not.toContain("workflow_id");
+  });
+
+  it("the waitable start as a value: every type argument by name", () => {
+    const at = SOURCE.lastIndexOf(MEMBER) + MEMBER.length - 1;
+    expect(hoverAt(at)).toBe(
+      "(property) start: WaitableStart<void | WorkflowsStartParams, WorkflowsStartResponse, InstancesGetResponse>",
+    );
   });
 });
