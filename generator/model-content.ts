@@ -105,7 +105,9 @@ export function objectProperties(
 
 export function responseEncoding(op: Json, deref: (v: unknown) => Json): ResponseEncoding {
   const responses = (op.responses ?? {}) as Json;
-  const success = Object.keys(responses).filter((code) => /^2(\d\d|XX)$/i.test(code));
+  const codes = Object.keys(responses).filter((code) => /^2(\d\d|XX)$/i.test(code));
+  // Only `default`: it describes the success too (a spec that declares no status code).
+  const success = codes.length === 0 && Object.hasOwn(responses, "default") ? ["default"] : codes;
   const types = success.flatMap((code) =>
     Object.keys((deref(responses[code]).content ?? {}) as Json),
   );

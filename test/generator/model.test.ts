@@ -357,6 +357,29 @@ describe("request and response media types", () => {
         want: { response: "text" },
       },
     ],
+    [
+      "a `default` answer, the only one declared, is the success's",
+      {
+        given: {
+          responses: {
+            default: { description: "ok", content: { "application/json": { schema: {} } } },
+          },
+        },
+        want: { response: "json" },
+      },
+    ],
+    [
+      "`default` beside a 2xx is the errors'",
+      {
+        given: {
+          responses: {
+            204: { description: "none" },
+            default: { description: "error", content: { "application/json": { schema: {} } } },
+          },
+        },
+        want: { response: "none" },
+      },
+    ],
   ];
   it.each(cases)("%s", (_title, { given, want }) => {
     const [a] = buildModel(specOf(given), api()).operations;
