@@ -247,7 +247,7 @@ function namedResponse(api: ApiModel, op: OperationModel): string {
   const media = codes.map(
     (code) => resolve(api, resolve(api, responses[code])?.content)?.["application/json"],
   );
-  const schemas = media.map((m) => JSON.stringify(resolve(api, m)?.schema));
+  const schemas = media.map((m) => jsonText(resolve(api, m)?.schema));
   if (!codes.length || schemas.some((t) => t === undefined || t !== schemas[0])) return expr;
   const body = `${operationTarget(op)}["responses"][${tsString(codes[0]!)}]["content"]["application/json"]`;
   if (isPlainObject(api, media[0])) return `{ [K in keyof (${body})]: (${body})[K] }`;
@@ -256,6 +256,15 @@ function namedResponse(api: ApiModel, op: OperationModel): string {
     return `{ [K in keyof (${body}[number])]: (${body}[number])[K] }[]`;
   }
   return expr;
+}
+
+/** A schema as JSON text to compare, undefined when it has none (or is cyclic, once bundled). */
+function jsonText(schema: unknown): string | undefined {
+  try {
+    return JSON.stringify(schema);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The 2xx codes openapi-typescript prints (type-exprs.ts `SUCCESS_CODES`). */

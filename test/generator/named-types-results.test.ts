@@ -175,6 +175,23 @@ describe("apiNames: the types and docs behind the names", () => {
   });
 });
 
+describe("apiNames: a waitable start answering different bodies", () => {
+  it("keeps the union of its 2xx bodies (no copy of one of them)", () => {
+    const document = structuredClone(spec.document) as unknown as Json;
+    const start = ((document.paths as Json)["/start"] as Json).post as Json;
+    (start.responses as Json)["202"] = ok(THING).responses["200"];
+    const model = buildModel(
+      { ...spec, document: document as unknown as OpenApiDocument },
+      apiConfig({ workflowRun: { start: "runs.start", getInstance: "runs.get" } }),
+    );
+    const view = apiNames(model, "Test", []).view.operations;
+    expect(view.find((o) => o.name === "RunsStartResponse")?.type).toBe(
+      'paths["/start"]["post"]["responses"]["200"]["content"]["application/json"] | ' +
+        'paths["/start"]["post"]["responses"]["202"]["content"]["application/json"]',
+    );
+  });
+});
+
 describe("apiNames: a taken extra name", () => {
   const taken = names(["ThingsSearchPage", "ThingsSearchFields"]);
   const search = [...taken.byOperation].find(([op]) => op.name === "things.search")![1];
