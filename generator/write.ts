@@ -68,17 +68,77 @@ export async function readManifest(outDir: string): Promise<Manifest | undefined
 
 /**
  * Refuses to replace a folder xdr-codegen did not write (no manifest, and more in it than a
- * README): `--out .` must never wipe a project.
+ * README): `--out .` must never wipe a project. Nor may `--out` name a file (it would be
+ * replaced by the package) or a path through one.
  */
 export async function assertReplaceable(outDir: string): Promise<void> {
-  const entries = await readdir(outDir).catch(() => undefined);
-  if (!entries || entries.includes(MANIFEST_FILE)) return;
+  let entries: string[];
+  try {
+    if (!(await stat(outDir)).isDirectory()) {
+      throw new BadInputError({ file: outDir }, "is a file, not a folder: give --out a folder");
+    }
+    entries = await readdir(outDir);
+  } catch (error) {
+    if (error instanceof BadInputError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    // Not there yet: it is created.
+    if (code === "ENOENT") return;
+    throw await outputError(outDir, error);
+  }
+  if (entries.includes(MANIFEST_FILE)) return;
   const foreign = entries.filter((e) => e !== "README.md" && e !== ".gitignore");
   if (foreign.length > 0) {
     throw new BadInputError(
       { file: outDir },
       `refusing to replace this folder: it was not written by xdr-codegen (no ${MANIFEST_FILE}) and holds ${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", …" : ""}`,
     );
+  }
+}
+
+/**
+ * What a file-system error on the output folder means to the user: a path through a file, no
+ * permission, a full or read-only disk are the user's to fix (exit 2), not a bug. Anything
+ * else is returned as it is, an internal error.
+ */
+async function outputError(outDir: string, error: unknown): Promise<unknown> {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case "ENOTDIR":
+    case "EEXIST": {
+      const file = await fileOnPath(outDir);
+      return new BadInputError(
+        { file: outDir },
+        file === undefined
+          ? `cannot create this folder (${code})`
+          : `cannot create this folder: ${file} is a file, not a folder`,
+      );
+    }
+    case "EACCES":
+    case "EPERM":
+      return new BadInputError(
+        { file: outDir },
+        "cannot write here: permission denied (on this folder or the one holding it)",
+      );
+    case "EROFS":
+      return new BadInputError({ file: outDir }, "cannot write here: read-only file system");
+    case "ENOSPC":
+    case "EDQUOT":
+      return new BadInputError({ file: outDir }, "cannot write here: no space left on the disk");
+    case "ENAMETOOLONG":
+      return new BadInputError({ file: outDir }, "the output path is too long");
+    case "ELOOP":
+      return new BadInputError({ file: outDir }, "the output path loops through symbolic links");
+    default:
+      return error;
+  }
+}
+
+/** The nearest ancestor of `path` (or `path` itself) that exists and is not a folder. */
+async function fileOnPath(path: string): Promise<string | undefined> {
+  for (let at = path; ; at = dirname(at)) {
+    const found = await stat(at).catch(() => undefined);
+    if (found && !found.isDirectory()) return at;
+    if (dirname(at) === at) return undefined;
   }
 }
 
@@ -97,6 +157,22 @@ export async function writeOutput(
   keep: readonly string[],
 ): Promise<void> {
   const temp = tempPrefix(outDir) + process.pid;
+  try {
+    await buildAndSwap(temp, outDir, files, keep);
+  } catch (error) {
+    // The half-built copy goes; the current output is untouched (or, mid-swap, kept as `.old`
+    // for the next run's `recover`).
+    await rm(temp, { recursive: true, force: true }).catch(() => undefined);
+    throw await outputError(outDir, error);
+  }
+}
+
+async function buildAndSwap(
+  temp: string,
+  outDir: string,
+  files: readonly OutputFile[],
+  keep: readonly string[],
+): Promise<void> {
   await rm(temp, { recursive: true, force: true });
   await mkdir(temp, { recursive: true });
   for (const rel of keep) {
@@ -121,7 +197,13 @@ async function swapIn(temp: string, outDir: string): Promise<void> {
     await rm(old, { recursive: true, force: true });
     await rename(outDir, old);
     await pausePoint("swap");
-    await rename(temp, outDir);
+    try {
+      await rename(temp, outDir);
+    } catch (error) {
+      // The previous output goes back where it was.
+      await rename(old, outDir).catch(() => undefined);
+      throw error;
+    }
     await rm(old, { recursive: true, force: true });
   } else {
     await mkdir(dirname(outDir), { recursive: true });
