@@ -11,6 +11,7 @@ import { CONFIG_FILE, type ApiConfig, type Config } from "./config.js";
 import { BadInputError } from "./errors.js";
 import { fetchSpec } from "./fetch-spec.js";
 import { DEFAULT_TEMPLATES, generate } from "./generate.js";
+import { setOffline } from "./load.js";
 import { diffCommand } from "./diff-command.js";
 import { specReviewer } from "./release-accept.js";
 
@@ -79,6 +80,8 @@ async function runGenerate(
 ) {
   // The config is read twice (here for the fetcher, in the API): it is small.
   const config = await configFrom(args);
+  // --offline: a remote `$ref` in a spec is an error, not a download.
+  setOffline(args.offline === true);
   await generateApi({
     ...args,
     log: out,

@@ -232,3 +232,58 @@ export function dropExternalExamples(doc: Document): void {
   };
   visit(doc, undefined);
 }
+
+/** Header parameters OpenAPI says SHALL be ignored (compared case-insensitively). */
+const IGNORED_HEADERS = new Set(["accept", "content-type", "authorization"]);
+
+/**
+ * OpenAPI: a header parameter named `Accept`, `Content-Type` or `Authorization` SHALL be
+ * ignored — the media types, the request body and the security schemes say those. Kept, a
+ * required `Content-Type: multipart/form-data` argument replaced the multipart boundary (the
+ * upload could not be parsed) and a required `Authorization` argument was overwritten by the
+ * token. Dropped from every path item and operation (inline or through a `$ref` to a component),
+ * so neither the types nor the model see them; the component itself may stay, unused.
+ */
+export function dropIgnoredHeaders(doc: Document): void {
+  const ignored = (parameter: unknown): boolean => {
+    const p = resolveRef(doc, parameter) as { in?: unknown; name?: unknown } | undefined;
+    return (
+      !!p &&
+      typeof p === "object" &&
+      p.in === "header" &&
+      typeof p.name === "string" &&
+      IGNORED_HEADERS.has(p.name.toLowerCase())
+    );
+  };
+  const prune = (holder: unknown): void => {
+    const h = resolveRef(doc, holder) as { parameters?: unknown } | undefined;
+    if (!h || typeof h !== "object" || !Array.isArray(h.parameters)) return;
+    if (h.parameters.some(ignored)) h.parameters = h.parameters.filter((p) => !ignored(p));
+  };
+  const pathItems = (map: unknown): void => {
+    if (!map || typeof map !== "object") return;
+    for (const item of Object.values(map)) {
+      const pathItem = resolveRef(doc, item);
+      if (!pathItem || typeof pathItem !== "object") continue;
+      prune(pathItem);
+      for (const [key, operation] of Object.entries(pathItem)) {
+        if (OPERATION_KEYS.has(key)) prune(operation);
+      }
+    }
+  };
+  pathItems(doc.paths);
+  pathItems(doc.webhooks);
+  const components = doc.components as { pathItems?: unknown } | undefined;
+  pathItems(components?.pathItems);
+}
+
+const OPERATION_KEYS = new Set([
+  "get",
+  "put",
+  "post",
+  "delete",
+  "options",
+  "head",
+  "patch",
+  "trace",
+]);

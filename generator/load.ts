@@ -3,11 +3,13 @@
 // `BadInputError` naming the file, the JSON pointer and, where known, the line.
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { BadInputError, toPointer, type Place } from "./errors.js";
+import { checkAliasExpansion, checkRefs, isRemoteRef, remoteRefError } from "./load-guards.js";
 import {
   breakAliasCycles,
   dropExternalExamples,
+  dropIgnoredHeaders,
   inlineDeepRefs,
   pruneMappings,
 } from "./load-repair.js";
@@ -45,7 +47,11 @@ const RULES = {
 // An entry is used only while every file it was read from is byte-identical (watch mode edits
 // them), and a repeated read gets its own copy of the document, so no caller sees another's
 // changes.
-const loaded = new Map<string, { texts: Map<string, string | undefined>; spec: LoadedSpec }>();
+// `remote`: the document was read with remote `$ref`s, which --offline must refuse, not reuse.
+const loaded = new Map<
+  string,
+  { texts: Map<string, string | undefined>; spec: LoadedSpec; remote: boolean }
+>();
 
 /** A file's text, or undefined when it cannot be read (a `$ref` target that is not there). */
 const textOf = (path: string) => readFile(path, "utf8").catch(() => undefined);
@@ -57,22 +63,40 @@ async function unchangedSince(texts: ReadonlyMap<string, string | undefined>): P
   return true;
 }
 
+let offline = false;
+
+/**
+ * With `true` (`generate --offline`), a remote (http/https) `$ref` is an error instead of a
+ * download: --offline means never the network. Process-wide, as the CLI's flag is.
+ */
+export function setOffline(value: boolean): void {
+  offline = value;
+}
+
 export async function loadSpec(file: string): Promise<LoadedSpec> {
   const absPath = resolve(file);
   const known = loaded.get(absPath);
-  if (known && known.spec.file === file && (await unchangedSince(known.texts))) {
+  if (
+    known &&
+    known.spec.file === file &&
+    !(offline && known.remote) &&
+    (await unchangedSince(known.texts))
+  ) {
     return { ...known.spec, document: structuredClone(known.spec.document) };
   }
-  const spec = await readSpec(file, absPath);
+  const { spec, remote } = await readSpec(file, absPath);
   const texts = new Map<string, string | undefined>();
   for (const path of spec.files) texts.set(path, await textOf(path));
-  loaded.set(absPath, { texts, spec });
+  loaded.set(absPath, { texts, spec, remote });
   return spec;
 }
 
-async function readSpec(file: string, absPath: string): Promise<LoadedSpec> {
+async function readSpec(
+  file: string,
+  absPath: string,
+): Promise<{ spec: LoadedSpec; remote: boolean }> {
   const text = await readText(file, absPath);
-  const parsed = await parseText(file, absPath, text);
+  const { parsed, isYaml } = await parseText(file, absPath, text);
 
   const redocly = await import("@redocly/openapi-core");
   guardRedoclyTypes();
@@ -87,36 +111,47 @@ async function readSpec(file: string, absPath: string): Promise<LoadedSpec> {
     }
   };
 
+  if (isYaml) checkAliasExpansion(parsed, placeOf);
   const openapiVersion = checkVersion(file, parsed, text, placeOf);
+  checkRefs(parsed, placeOf, offline);
   breakAliasCycles(parsed as Record<string, unknown>);
   dropExternalExamples(parsed as Record<string, unknown>);
 
   const config = await redocly.createConfig({ rules: RULES });
-  const resolver = new redocly.BaseResolver(config.resolve);
+  const resolver = guardedResolver(redocly, config.resolve, file);
   const document = { source, parsed };
   const problems = await redocly.lintDocument({
     document,
     config: config.styleguide,
     externalRefResolver: resolver,
   });
+  if (resolver.refused) throw resolver.refused;
   throwFirstError(problems, placeOf);
 
-  const bundled = await redocly.bundle({ config, dereference: false, doc: document });
+  // The linter's resolver again: every file is read (and every URL fetched) once.
+  const bundled = await redocly.bundle({
+    config,
+    dereference: false,
+    doc: document,
+    externalRefResolver: resolver,
+  });
+  if (resolver.refused) throw resolver.refused;
   throwFirstError(bundled.problems, placeOf);
 
   const result = bundled.bundle.parsed as OpenApiDocument;
   pruneMappings(result);
+  dropIgnoredHeaders(result);
   inlineDeepRefs(result);
   checkHasOperations(result, placeOf);
-  return {
+  const read = [...resolver.getFiles()];
+  const spec: LoadedSpec = {
     file,
     document: result,
     openapiVersion,
-    files: [...new Set([absPath, ...resolver.getFiles()])]
-      .filter((f) => !/^https?:/.test(f))
-      .sort(),
+    files: [...new Set([absPath, ...read])].filter((f) => !/^https?:/.test(f)).sort(),
     place: placeOf,
   };
+  return { spec, remote: read.some(isRemoteRef) };
 }
 
 async function readText(file: string, absPath: string): Promise<string> {
@@ -131,18 +166,22 @@ async function readText(file: string, absPath: string): Promise<string> {
 }
 
 /** JSON first for speed (the Automation document is ~1 MB); YAML for everything else. */
-async function parseText(file: string, absPath: string, text: string): Promise<unknown> {
+async function parseText(
+  file: string,
+  absPath: string,
+  text: string,
+): Promise<{ parsed: unknown; isYaml: boolean }> {
   const looksJson = absPath.endsWith(".json") || /^\s*\{/.test(text);
   if (looksJson) {
     try {
-      return JSON.parse(text);
+      return { parsed: JSON.parse(text), isYaml: false };
     } catch (error) {
       const { line, column } = jsonErrorPosition(text, (error as Error).message);
       const reason = `malformed JSON: ${(error as Error).message.replace(/ in JSON at position \d+.*$/, "")}`;
       throw new BadInputError({ file, line, column }, reason);
     }
   }
-  return parseYaml(file, text);
+  return { parsed: await parseYaml(file, text), isYaml: true };
 }
 
 /** js-yaml, as Redocly and openapi-typescript use: several times faster than a CST parser. */
@@ -236,6 +275,46 @@ function scalarText(value: unknown, text: string, place: Place): string {
     }
   }
   return typeof value === "number" && Number.isInteger(value) ? value.toFixed(1) : String(value);
+}
+
+type Redocly = typeof import("@redocly/openapi-core");
+type Resolver = InstanceType<Redocly["BaseResolver"]>;
+
+/**
+ * Redocly's resolver, refusing what the root document's checks refuse in the files it refers
+ * to: a remote `$ref` under --offline (instead of fetching it) and an alias bomb. The resolver's
+ * errors become "Can't resolve $ref" findings, so the reason is kept in `refused` and thrown
+ * first.
+ */
+function guardedResolver(
+  redocly: Redocly,
+  config: ConstructorParameters<Redocly["BaseResolver"]>[0],
+  file: string,
+): Resolver & { refused?: BadInputError } {
+  class Guarded extends redocly.BaseResolver {
+    refused?: BadInputError;
+
+    override async loadExternalRef(absoluteRef: string) {
+      if (offline && isRemoteRef(absoluteRef)) {
+        this.refused ??= remoteRefError({ file }, absoluteRef);
+        throw new Error("not fetched under --offline");
+      }
+      return super.loadExternalRef(absoluteRef);
+    }
+
+    override parseDocument(...args: Parameters<Resolver["parseDocument"]>) {
+      const document = super.parseDocument(...args);
+      const shown = relative(process.cwd(), args[0].absoluteRef) || args[0].absoluteRef;
+      try {
+        checkAliasExpansion(document.parsed, (pointer) => ({ file: shown, pointer }));
+      } catch (error) {
+        if (error instanceof BadInputError) this.refused ??= error;
+        throw error;
+      }
+      return document;
+    }
+  }
+  return new Guarded(config);
 }
 
 let redoclyGuarded = false;
