@@ -61,6 +61,24 @@ export interface ApiNames {
 }
 
 /**
+ * TypeScript's own types the generated modules use: a schema exported under one of these names
+ * would shadow it there (`export type Partial = …` breaks every `Partial<…>` of names.ts).
+ */
+const GLOBAL_TYPES = [
+  "Partial",
+  "NonNullable",
+  "Omit",
+  "Pick",
+  "Record",
+  "Promise",
+  "PromiseLike",
+  "Readonly",
+  "ReadonlyArray",
+  "Exclude",
+  "Extract",
+];
+
+/**
  * The names of one API. `fixed`: what its entry point exports besides (`createIrohClient`,
  * `IROH_API`, `IrohClient`, `components`, `operations`, `paths`).
  */
@@ -70,7 +88,7 @@ export function apiNames(
   fixed: readonly string[],
   runtimeNames: ReadonlySet<string> = runtimeExports(),
 ): ApiNames {
-  const taken = new Set([...runtimeNames, ...fixed]);
+  const taken = new Set([...runtimeNames, ...fixed, ...GLOBAL_TYPES]);
   const chosen = operationTypeNames(
     api.operations.map((o) => o.constName),
     stem,

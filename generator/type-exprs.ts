@@ -22,6 +22,15 @@ const PREFERRED_MEDIA = [
   "application/x-www-form-urlencoded",
 ];
 
+/**
+ * The success answers' codes: the 2xx ones; else `default` when it is the only kind declared (a
+ * spec without status codes), as the runtime reads it (model-content.ts `responseEncoding`).
+ */
+function successCodes(responses: Json): string[] {
+  const codes = Object.keys(responses).filter((code) => SUCCESS_CODES.has(code));
+  return codes.length === 0 && Object.hasOwn(responses, "default") ? ["default"] : codes;
+}
+
 function objectAt(doc: Json, value: unknown): Json | undefined {
   const v = resolveRef(doc, value);
   return v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined;
@@ -86,7 +95,7 @@ export function paramsTypeExpr(api: ApiModel, op: OperationModel): string {
 export function responseTypeExpr(api: ApiModel, op: OperationModel): string {
   const doc = api.document as Json;
   const responses = objectAt(doc, operationObject(api, op).responses) ?? {};
-  const codes = Object.keys(responses).filter((code) => SUCCESS_CODES.has(code));
+  const codes = successCodes(responses);
   if (codes.length === 0) return "unknown";
   const target = operationTarget(op);
   const bodies = codes.map((code) => {
@@ -135,7 +144,7 @@ export function projectsFields(api: ApiModel, op: OperationModel): boolean {
   const items = objectAt(doc, schema?.items);
   if (schema?.type !== "array" || items?.type !== "string") return false;
   const responses = objectAt(doc, operation.responses) ?? {};
-  const ok = Object.keys(responses).find((code) => SUCCESS_CODES.has(code));
+  const ok = successCodes(responses)[0];
   const content = ok ? objectAt(doc, objectAt(doc, responses[ok])?.content) : undefined;
   const body = objectAt(doc, objectAt(doc, content?.["application/json"])?.schema);
   const entity = body?.type === "array" ? body.items : body;
