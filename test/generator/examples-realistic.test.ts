@@ -8,31 +8,15 @@ import { describe, expect, it } from "vitest";
 import { exampleArgs } from "../../generator/examples.js";
 import type { ApiModel, OperationModel } from "../../generator/model-types.js";
 import { exampleBlocks } from "./example-blocks.js";
+import { operationModel } from "./operation-model.js";
 import { ROOT } from "./workspace.js";
 
 type Json = Record<string, unknown>;
 
-function op(
+const op = (
   partial: Partial<OperationModel> & Pick<OperationModel, "path" | "method">,
-): OperationModel {
-  return {
-    name: "things.do",
-    constName: "thingsDo",
-    methodName: "do",
-    deprecated: false,
-    pathParams: [],
-    queryParams: [],
-    headerParams: [],
-    args: "flat",
-    argsOptional: false,
-    response: "json",
-    scopes: [],
-    auth: true,
-    safe: false,
-    pointer: "#/paths",
-    ...partial,
-  };
-}
+): OperationModel =>
+  operationModel({ name: "things.do", constName: "thingsDo", methodName: "do", ...partial });
 
 const api = (paths: Json, generic = false) =>
   ({ document: { openapi: "3.1.0", paths }, generic }) as unknown as Pick<

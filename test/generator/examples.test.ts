@@ -4,29 +4,11 @@ import { describe, expect, it } from "vitest";
 import { exampleArgs, exampleCall, literal, memberPaths } from "../../generator/examples.js";
 import type { ApiModel, GroupModel, OperationModel } from "../../generator/model-types.js";
 
+import { operationModel } from "./operation-model.js";
+
 type Json = Record<string, unknown>;
 
-function op(
-  partial: Partial<OperationModel> & Pick<OperationModel, "path" | "method">,
-): OperationModel {
-  return {
-    name: "things.get",
-    constName: "thingsGet",
-    methodName: "get",
-    deprecated: false,
-    pathParams: [],
-    queryParams: [],
-    headerParams: [],
-    args: "flat",
-    argsOptional: false,
-    response: "json",
-    scopes: [],
-    auth: true,
-    safe: false,
-    pointer: "#/paths",
-    ...partial,
-  };
-}
+const op = operationModel;
 
 const api = (paths: Json, schemas: Json = {}) =>
   ({ document: { openapi: "3.1.0", paths, components: { schemas } } }) as unknown as Pick<
