@@ -1,6 +1,8 @@
 // Checks of a parsed document that must run before Redocly and openapi-typescript see it,
 // because they would hang, fetch or crash on what they find: YAML aliases that expand to an
-// enormous (or endless) tree, a `$ref` that is not a string, a remote `$ref` under --offline.
+// enormous (or endless) tree, a `$ref` that is not a string, a remote `$ref` under --offline;
+// and the resolver that applies the same refusals to the files a spec refers to.
+import { relative } from "node:path";
 import { BadInputError, toPointer, type Place } from "./errors.js";
 
 type PlaceOf = (pointer: string) => Place;
@@ -152,3 +154,44 @@ function describe(value: unknown): string {
 }
 
 const amount = (n: number) => (n >= 1e6 ? `about ${Math.round(n / 1e6)} million` : String(n));
+
+type Redocly = typeof import("@redocly/openapi-core");
+type Resolver = InstanceType<Redocly["BaseResolver"]>;
+
+/**
+ * Redocly's resolver, refusing what the root document's checks refuse in the files it refers
+ * to: a remote `$ref` under --offline (instead of fetching it) and an alias bomb. The resolver's
+ * errors become "Can't resolve $ref" findings, so the reason is kept in `refused` and thrown
+ * first.
+ */
+export function guardedResolver(
+  redocly: Redocly,
+  config: ConstructorParameters<Redocly["BaseResolver"]>[0],
+  file: string,
+  offline: boolean,
+): Resolver & { refused?: BadInputError } {
+  class Guarded extends redocly.BaseResolver {
+    refused?: BadInputError;
+
+    override async loadExternalRef(absoluteRef: string) {
+      if (offline && isRemoteRef(absoluteRef)) {
+        this.refused ??= remoteRefError({ file }, absoluteRef);
+        throw new Error("not fetched under --offline");
+      }
+      return super.loadExternalRef(absoluteRef);
+    }
+
+    override parseDocument(...args: Parameters<Resolver["parseDocument"]>) {
+      const document = super.parseDocument(...args);
+      const shown = relative(process.cwd(), args[0].absoluteRef) || args[0].absoluteRef;
+      try {
+        checkAliasExpansion(document.parsed, (pointer) => ({ file: shown, pointer }));
+      } catch (error) {
+        if (error instanceof BadInputError) this.refused ??= error;
+        throw error;
+      }
+      return document;
+    }
+  }
+  return new Guarded(config);
+}

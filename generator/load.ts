@@ -3,9 +3,9 @@
 // `BadInputError` naming the file, the JSON pointer and, where known, the line.
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { relative, resolve } from "node:path";
+import { resolve } from "node:path";
 import { BadInputError, toPointer, type Place } from "./errors.js";
-import { checkAliasExpansion, checkRefs, isRemoteRef, remoteRefError } from "./load-guards.js";
+import { checkAliasExpansion, checkRefs, guardedResolver, isRemoteRef } from "./load-guards.js";
 import {
   breakAliasCycles,
   dropExternalExamples,
@@ -118,7 +118,7 @@ async function readSpec(
   dropExternalExamples(parsed as Record<string, unknown>);
 
   const config = await redocly.createConfig({ rules: RULES });
-  const resolver = guardedResolver(redocly, config.resolve, file);
+  const resolver = guardedResolver(redocly, config.resolve, file, offline);
   const document = { source, parsed };
   const problems = await redocly.lintDocument({
     document,
@@ -275,46 +275,6 @@ function scalarText(value: unknown, text: string, place: Place): string {
     }
   }
   return typeof value === "number" && Number.isInteger(value) ? value.toFixed(1) : String(value);
-}
-
-type Redocly = typeof import("@redocly/openapi-core");
-type Resolver = InstanceType<Redocly["BaseResolver"]>;
-
-/**
- * Redocly's resolver, refusing what the root document's checks refuse in the files it refers
- * to: a remote `$ref` under --offline (instead of fetching it) and an alias bomb. The resolver's
- * errors become "Can't resolve $ref" findings, so the reason is kept in `refused` and thrown
- * first.
- */
-function guardedResolver(
-  redocly: Redocly,
-  config: ConstructorParameters<Redocly["BaseResolver"]>[0],
-  file: string,
-): Resolver & { refused?: BadInputError } {
-  class Guarded extends redocly.BaseResolver {
-    refused?: BadInputError;
-
-    override async loadExternalRef(absoluteRef: string) {
-      if (offline && isRemoteRef(absoluteRef)) {
-        this.refused ??= remoteRefError({ file }, absoluteRef);
-        throw new Error("not fetched under --offline");
-      }
-      return super.loadExternalRef(absoluteRef);
-    }
-
-    override parseDocument(...args: Parameters<Resolver["parseDocument"]>) {
-      const document = super.parseDocument(...args);
-      const shown = relative(process.cwd(), args[0].absoluteRef) || args[0].absoluteRef;
-      try {
-        checkAliasExpansion(document.parsed, (pointer) => ({ file: shown, pointer }));
-      } catch (error) {
-        if (error instanceof BadInputError) this.refused ??= error;
-        throw error;
-      }
-      return document;
-    }
-  }
-  return new Guarded(config);
 }
 
 let redoclyGuarded = false;
