@@ -156,14 +156,18 @@ type ResponseBody<R> = R extends { content: infer C }
   : undefined;
 
 /**
- * Union of the bodies of the operation's 2xx responses (JSON preferred); `unknown` when none is
- * declared (openapi-typescript writes `responses: never` for an operation without responses).
+ * Union of the bodies of the operation's 2xx responses (JSON preferred), else of a lone
+ * `default`; `unknown` when none is declared (openapi-typescript writes `responses: never` for an
+ * operation without responses).
  */
 export type Success<O> = O extends { responses: infer R }
   ? [R] extends [never]
     ? unknown
     : [keyof R & SuccessStatus] extends [never]
-      ? unknown
+      ? // No 2xx: a lone `default` describes the success too (as the runtime reads it).
+        R extends { default: infer D }
+        ? ResponseBody<D>
+        : unknown
       : { [K in keyof R & SuccessStatus]: ResponseBody<R[K]> }[keyof R & SuccessStatus]
   : unknown;
 
