@@ -81,7 +81,9 @@ describe("schemas named like TypeScript's own types", () => {
 
   it("an answer declared only as `default` is the method's result type", () => {
     const names = readFileSync(join(dir, "out/src/globals/names.ts"), "utf8");
-    expect(names).toMatch(/export type ThingsListThingsResponse = [^;]*\["responses"\]\["default"\]/);
+    expect(names).toMatch(
+      /export type ThingsListThingsResponse = [^;]*\["responses"\]\["default"\]/,
+    );
   });
 
   it("compile under --strict", () => {
