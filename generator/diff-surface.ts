@@ -40,6 +40,11 @@ export interface MethodSurface {
   /** The body when it is not spread into the argument object (`body` and `split` styles). */
   body?: TypeSummary;
   response: string;
+  /**
+   * How the method pages (`ctia`, `offset`, `links`), or `none`: a paged method's call resolves
+   * to a `Page` of items, not to the body. Absent from surfaces recorded before it was kept.
+   */
+  paging?: string;
   /** The JSON success body. */
   result?: TypeSummary;
 }
@@ -113,6 +118,7 @@ function methodSurface(doc: Json, op: OperationModel, api: ApiConfig): MethodSur
     params: sortKeys(params),
     ...(body ? { body } : {}),
     response: op.response,
+    paging: op.paging ?? "none",
     ...(op.response === "json" && resultSchema !== undefined
       ? { result: ctx.summarize(resultSchema, "response") }
       : {}),

@@ -191,6 +191,20 @@ function compareMethod(name: string, a: MethodSurface, b: MethodSurface, add: Ad
     }
   }
 
+  // Paged or not decides what awaiting the method gives (a Page of items, or the body). A
+  // surface recorded before paging was kept has none: nothing to compare.
+  if (a.paging !== undefined && b.paging !== undefined && a.paging !== b.paging) {
+    add(
+      name,
+      "response-changed",
+      "major",
+      b.paging === "none"
+        ? "is no longer paged: awaiting it gives the body, not a Page"
+        : a.paging === "none"
+          ? "is paged now: awaiting it gives a Page of items, not the body"
+          : `pages differently: ${a.paging} → ${b.paging}`,
+    );
+  }
   if (a.response !== b.response) {
     // A method that returned nothing was awaited for its effect only: a result breaks no one.
     add(

@@ -160,6 +160,32 @@ describe("diff: surfaces built by hand", () => {
     expect(back[0]!.message).toBe("returns nothing (was json)");
   });
 
+  it.each<[string, string | undefined, string | undefined, string | undefined]>([
+    [
+      "becoming paged breaks (awaiting it gives a Page)",
+      "none",
+      "ctia",
+      "is paged now: awaiting it gives a Page of items, not the body",
+    ],
+    [
+      "ceasing to page breaks",
+      "offset",
+      "none",
+      "is no longer paged: awaiting it gives the body, not a Page",
+    ],
+    ["a surface recorded without paging compares nothing", undefined, "ctia", undefined],
+    ["the same paging is no change", "ctia", "ctia", undefined],
+  ])("paging: %s", (_title, before, after, message) => {
+    const changes = diffApi(
+      "x",
+      surface({ "x.send": method(before === undefined ? {} : { paging: before }) }),
+      surface({ "x.send": method(after === undefined ? {} : { paging: after }) }),
+    ).changes;
+    expect(changes.map((c) => [c.kind, c.impact, c.message])).toEqual(
+      message ? [["response-changed", "major", message]] : [],
+    );
+  });
+
   it("a body that becomes required makes the argument object required", () => {
     const d = diffApi(
       "x",
