@@ -91,7 +91,11 @@ export function paramsTypeExpr(api: ApiModel, op: OperationModel): string {
   return `${parts.join(" & ")} & {}`;
 }
 
-/** The union of the 2xx bodies, JSON preferred (`Success<…>`), as indexed access types. */
+/**
+ * The union of the 2xx bodies, JSON preferred (`Success<…>`), as indexed access types. An answer
+ * the runtime reads as bytes is a `Blob`, whatever type the spec gives its schema (openapi-typescript
+ * prints `format: binary` as `string`).
+ */
 export function responseTypeExpr(api: ApiModel, op: OperationModel): string {
   const doc = api.document as Json;
   const responses = objectAt(doc, operationObject(api, op).responses) ?? {};
@@ -101,6 +105,7 @@ export function responseTypeExpr(api: ApiModel, op: OperationModel): string {
   const bodies = codes.map((code) => {
     const content = objectAt(doc, objectAt(doc, responses[code])?.content);
     if (content === undefined || Object.keys(content).length === 0) return "undefined";
+    if (op.response === "binary") return "Blob";
     const holder = `${target}["responses"][${tsString(code)}]`;
     const json = Object.hasOwn(content, "application/json");
     return json

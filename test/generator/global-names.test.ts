@@ -1,6 +1,7 @@
-// Schemas named like TypeScript's own types (`Partial`, `Record`…) and an operation whose only
-// answer is `default`: the package compiles under --strict, the schemas are exported under
-// another name, and the `default` answer is the method's result type (not `unknown`).
+// Schemas named like TypeScript's own types (`Partial`, `Record`…), an operation whose only
+// answer is `default` and one answering bytes: the package compiles under --strict, the schemas
+// are exported under another name, the `default` answer is the method's result type (not
+// `unknown`) and the bytes are a `Blob`.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,6 +19,20 @@ const spec = {
   info: { title: "Globals", version: "1" },
   servers: [{ url: "https://api.example.com" }],
   paths: {
+    "/files/{id}": {
+      get: {
+        operationId: "downloadFile",
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+        responses: {
+          200: {
+            description: "the bytes",
+            content: {
+              "application/octet-stream": { schema: { type: "string", format: "binary" } },
+            },
+          },
+        },
+      },
+    },
     "/things": {
       get: {
         operationId: "listThings",
@@ -84,6 +99,11 @@ describe("schemas named like TypeScript's own types", () => {
     expect(names).toMatch(
       /export type ThingsListThingsResponse = [^;]*\["responses"\]\["default"\]/,
     );
+  });
+
+  it("an answer read as bytes is typed Blob, as the runtime returns it (not the spec's string)", () => {
+    const names = readFileSync(join(dir, "out/src/globals/names.ts"), "utf8");
+    expect(names).toMatch(/export type \w*DownloadFileResponse = Blob;/);
   });
 
   it("compile under --strict", () => {
