@@ -48,9 +48,9 @@ export interface OperationModel {
   auth: boolean;
   /**
    * Standalone: the schemes this operation accepts (indexes into the API's `auth`; -1: none
-   * needed), when not all of them in order.
+   * needed; a list: all of them at once), when not all of them in order.
    */
-  schemes?: number[];
+  schemes?: (number | number[])[];
   safe: boolean;
   paging?: "ctia" | "links";
   /** `x-xdr-pagination-fallback: offset`: without `X-Next`, the next page is `offset` + items. */

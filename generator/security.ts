@@ -125,29 +125,39 @@ export function operationAuth(doc: Json, security: unknown): boolean {
 
 /**
  * The schemes one operation accepts, as indexes into the descriptor's `auth` list, in the order
- * its requirements name them; `-1` for an empty requirement (`{}`: credentials optional).
- * Undefined when it accepts every scheme in the list's order (the runtime's default).
+ * its requirements name them; `-1` for an empty requirement (`{}`: credentials optional); a list
+ * of indexes for a requirement naming several schemes, all needed at once (an API key and a
+ * token). A requirement naming a scheme the SDK cannot send is left out. Undefined when it
+ * accepts every scheme in the list's order (the runtime's default).
  */
 export function operationSchemes(
   doc: Json,
   security: unknown,
   auth: readonly AuthScheme[],
   serverUrl: string,
-): number[] | undefined {
+): (number | number[])[] | undefined {
   if (!Array.isArray(security)) return undefined;
   const schemes = schemesOf(doc);
-  const out: number[] = [];
+  const out: (number | number[])[] = [];
+  const seen = new Set<string>();
   for (const requirement of security) {
     if (!requirement || typeof requirement !== "object") continue;
-    const keys = Object.keys(requirement);
-    if (keys.length === 0 && !out.includes(-1)) out.push(-1);
-    for (const key of keys) {
+    const indexes = Object.keys(requirement).map((key) => {
       const scheme = resolveRef(doc, own(schemes, key)) as Json | undefined;
       const a = scheme && typeof scheme === "object" ? toAuth(scheme, serverUrl) : undefined;
-      const i = a ? auth.findIndex((x) => JSON.stringify(x) === JSON.stringify(a)) : -2;
-      if (i >= 0 && !out.includes(i)) out.push(i);
+      return a ? auth.findIndex((x) => JSON.stringify(x) === JSON.stringify(a)) : -2;
+    });
+    if (indexes.some((i) => i < 0)) continue;
+    const unique = [...new Set(indexes)].sort((a, b) => a - b);
+    const entry = unique.length === 0 ? -1 : unique.length === 1 ? unique[0]! : unique;
+    if (!seen.has(String(entry))) {
+      seen.add(String(entry));
+      out.push(entry);
     }
   }
+  // Every requirement names a scheme the SDK cannot send: the caller passes those credentials in
+  // `headers` (the docs say so), and the SDK adds none.
+  if (out.length === 0 && security.length > 0) return [-1];
   const everything = out.length === auth.length && out.every((i, n) => i === n);
   return everything ? undefined : out;
 }

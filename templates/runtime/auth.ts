@@ -24,8 +24,8 @@ export interface Auth {
   readonly token?: TokenSource;
   /** Every secret known now or later (tokens are added to the token source's set as issued). */
   readonly secrets: Iterable<string | undefined>;
-  /** An API key sent in the query of `op`'s requests: its name and value. */
-  readonly query?: (op: Operation) => readonly [string, string] | undefined;
+  /** API keys sent in the query of `op`'s requests: name and value of each. */
+  readonly query?: (op: Operation) => readonly (readonly [string, string])[] | undefined;
 }
 
 /** What `auth` needs of the transport's checked options. */
@@ -171,7 +171,7 @@ function schemeAuth(
     const { in: where, name } = scheme as AuthScheme & { type: "apiKey" };
     if (!apiKey) throw new ConfigurationError(`apiKey is needed (sent as ${where} "${name}")`);
     if (!isHeaderValue(apiKey)) throw new ConfigurationError("apiKey" + CANNOT_CARRY);
-    if (where === "query") return { secrets: own, authorize: none, query: () => [name, apiKey] };
+    if (where === "query") return { secrets: own, authorize: none, query: () => [[name, apiKey]] };
     const cookie = `${name}=${encodeURIComponent(apiKey)}`;
     return {
       secrets: own,
@@ -205,11 +205,22 @@ function perOperation(
   // The error of the first scheme says what is missing (no scheme at all: nothing to send).
   if (!first && !api.anonymous) return one(pickScheme(schemes, o));
   const nothing: Auth = { secrets: [], authorize: () => Promise.resolve(undefined) };
+  // A requirement naming several schemes needs all of them: one Auth applying each, made once.
+  const groups = new Map<string, Auth>();
+  const together = (indexes: readonly number[]): Auth | undefined => {
+    const parts = indexes.map((i) => usable[i]);
+    if (!parts.every(Boolean)) return undefined;
+    const key = indexes.join(",");
+    let a = groups.get(key);
+    if (!a) groups.set(key, (a = all(parts as Auth[])));
+    return a;
+  };
   const pick = (op: Operation | undefined): Auth | undefined => {
     if (!op?.schemes) return first;
-    for (const i of op.schemes) {
-      if (i === -1) return nothing;
-      if (usable[i]) return usable[i];
+    for (const entry of op.schemes) {
+      if (entry === -1) return nothing;
+      const a = typeof entry === "number" ? usable[entry] : together(entry);
+      if (a) return a;
     }
     return undefined;
   };
@@ -226,13 +237,34 @@ function perOperation(
       const a = pick(op);
       if (!a) {
         const wanted = (op?.schemes ?? schemes.map((_, i) => i))
-          .map((i) => OPTIONS_OF[schemes[i]!.type])
+          .map((entry) =>
+            (typeof entry === "number" ? [entry] : entry)
+              .map((i) => OPTIONS_OF[schemes[i]!.type])
+              .join(" together with "),
+          )
           .join(", or ");
         throw new ConfigurationError(
           `${op?.name ?? "fetch"} needs credentials the client was not given: ${wanted}`,
         );
       }
       return a.authorize(b, op, signal);
+    },
+  };
+}
+
+/** Several schemes at once (a requirement naming them all): each sets its part of the request. */
+function all(parts: readonly Auth[]): Auth {
+  return {
+    secrets: {
+      *[Symbol.iterator]() {
+        for (const a of parts) yield* a.secrets;
+      },
+    },
+    query: (op) => parts.flatMap((a) => a.query?.(op) ?? []),
+    authorize: async (b, op, signal) => {
+      let token: Token | undefined;
+      for (const a of parts) token = (await a.authorize(b, op, signal)) ?? token;
+      return token;
     },
   };
 }

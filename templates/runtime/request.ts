@@ -19,7 +19,7 @@ export function requestBuilder(
   base: string,
   common: Record<string, string>,
   dispatcher: unknown,
-  key?: (op: Operation) => readonly [string, string] | undefined,
+  keys?: (op: Operation) => readonly (readonly [string, string])[] | undefined,
 ): Build {
   return (op, args, ro, cursor) => {
     const { name, args: style, pathParams: p = [], queryParams: q = [], headerParams: h = [] } = op;
@@ -73,8 +73,8 @@ export function requestBuilder(
     if (cursor) query = query ? query + "&" + cursor.query : cursor.query;
     // Not to an operation that takes no credentials (`security: []`): a key in a URL is logged
     // by every proxy on the way, and that endpoint has no use for it.
-    const k = op.auth !== false ? key?.(op) : undefined;
-    if (k) query = addQuery(query, k[0], k[1], name);
+    if (op.auth !== false)
+      for (const [k, v] of keys?.(op) ?? []) query = addQuery(query, k, v, name);
     const encoded =
       op.body && body !== undefined ? encode(op.body, body, headers, op.contentType) : undefined;
     const stream = encoded instanceof ReadableStream;

@@ -66,10 +66,10 @@ export interface Operation {
   readonly auth?: false;
   /**
    * Standalone packages: the schemes of `ApiDescriptor.auth` this operation accepts (indexes, in
-   * order of preference; -1: none needed), when not all of them. The first the client has
-   * credentials for is used.
+   * order of preference; -1: none needed; a list: all of those together, e.g. an API key and a
+   * token), when not all of them. The first the client has credentials for is used.
    */
-  readonly schemes?: readonly number[];
+  readonly schemes?: readonly (number | readonly number[])[];
   /** May be retried: GET/HEAD/PUT/DELETE/OPTIONS, or a POST the spec marks `x-xdr-safe`. */
   readonly safe?: boolean;
   readonly paging?: PagingStyle;

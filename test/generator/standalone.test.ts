@@ -214,6 +214,42 @@ describe("schemes per operation", () => {
     expect(byName.get("putThing")?.schemes).toEqual([1, -1]);
     expect(model.generic?.anonymous).toBe(true);
   });
+
+  it.each<[string, unknown[], unknown]>([
+    [
+      "a requirement naming two schemes needs both",
+      [{ key: [], basic: [] }, { basic: [] }],
+      [[0, 1], 1],
+    ],
+    [
+      "one naming a scheme the SDK cannot send is left out",
+      [{ key: [], digest: [] }, { basic: [] }],
+      [1],
+    ],
+    [
+      "no requirement the SDK can meet: the caller's headers, nothing added",
+      [{ key: [], digest: [] }],
+      [-1],
+    ],
+  ])("%s", async (_title, security, want) => {
+    const spec = specWith(
+      {
+        key: { type: "apiKey", in: "header", name: "X-Key" },
+        basic: { type: "http", scheme: "basic" },
+        digest: { type: "http", scheme: "digest" },
+      },
+      [{ key: [] }, { basic: [] }],
+    ) as { paths: Record<string, Record<string, Json>> };
+    spec.paths["/things/{id}"]!.put = {
+      operationId: "putThing",
+      parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+      security,
+      responses: { "204": { description: "ok" } },
+    };
+    const model = await modelOf(spec);
+    const put = model.operations.find((o) => o.operationId === "putThing");
+    expect(put?.schemes).toEqual(want);
+  });
 });
 
 describe("servers", () => {

@@ -84,6 +84,26 @@ describe("auth from securitySchemes", () => {
       expect(srv.hits.at(-1)!.headers.authorization).toBeUndefined();
     });
 
+    it("a requirement naming two schemes sends both (an API key and a token)", async () => {
+      srv.route("GET /ping", (_h, res) => json(res, 200, { ok: true }));
+      const t = createTransport(api([key, { type: "bearer" }]), {
+        apiKey: "k-1",
+        accessToken: "tok-1",
+      });
+      await t.call(op({ path: "/ping", name: "both", schemes: [[0, 1]] }), {});
+      expect(srv.hits.at(-1)!.query.get("api_key")).toBe("k-1");
+      expect(srv.hits.at(-1)!.headers.authorization).toBe("Bearer tok-1");
+      // Without the token, the pair cannot be served: nothing is sent, the error names both.
+      const keyOnly = createTransport(api([key, { type: "bearer" }]), { apiKey: "k-1" });
+      const hits = srv.hits.length;
+      await expect(
+        keyOnly.call(op({ path: "/ping", name: "both", schemes: [[0, 1]] }), {}),
+      ).rejects.toThrow(
+        "both needs credentials the client was not given: apiKey together with accessToken",
+      );
+      expect(srv.hits.length).toBe(hits);
+    });
+
     it("the first scheme the operation accepts that the client has credentials for", async () => {
       srv.route("GET /ping", (_h, res) => json(res, 200, { ok: true }));
       const t = createTransport(api([key, basic]), both);
