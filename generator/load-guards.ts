@@ -21,6 +21,41 @@ export const MAX_ALIAS_GROWTH = 100_000;
  * it, so the parse is cheap; every later stage walks the expanded tree. Counted over the shared
  * graph, each object once.
  */
+/**
+ * Deepest nesting of objects and arrays a document may have. Every later stage (the alias count,
+ * the repairs, Redocly, openapi-typescript) walks it recursively, and 20,000 levels overflow the
+ * stack; real specs nest a few dozen levels.
+ */
+export const MAX_NESTING = 500;
+
+/** Refuses a document nested deeper than MAX_NESTING, naming where: walked without recursion. */
+export function checkNesting(parsed: unknown, placeOf: PlaceOf): void {
+  const seen = new Set<object>();
+  const stack: [unknown, string, number][] = [[parsed, "", 0]];
+  while (stack.length) {
+    const [node, pointer, depth] = stack.pop()!;
+    if (!node || typeof node !== "object" || seen.has(node)) continue;
+    seen.add(node);
+    if (depth >= MAX_NESTING) {
+      // Where the deep part starts: a pointer 500 levels long says nothing more.
+      const start = (pointer || "#").split("/").slice(0, 9).join("/");
+      throw new BadInputError(
+        placeOf(start),
+        `nested more than ${MAX_NESTING} levels deep below here: no OpenAPI document needs that`,
+      );
+    }
+    for (const [k, v] of Object.entries(node)) {
+      if (v && typeof v === "object") {
+        stack.push([
+          v,
+          `${pointer || "#"}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+          depth + 1,
+        ]);
+      }
+    }
+  }
+}
+
 export function checkAliasExpansion(parsed: unknown, placeOf: PlaceOf): void {
   /** Expanded size of each object; -1 while it is being counted (seen again: a cycle). */
   const sizes = new Map<object, number>();

@@ -5,7 +5,13 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { BadInputError, toPointer, type Place } from "./errors.js";
-import { checkAliasExpansion, checkRefs, guardedResolver, isRemoteRef } from "./load-guards.js";
+import {
+  checkAliasExpansion,
+  checkNesting,
+  checkRefs,
+  guardedResolver,
+  isRemoteRef,
+} from "./load-guards.js";
 import {
   breakAliasCycles,
   dropExternalExamples,
@@ -111,6 +117,7 @@ async function readSpec(
     }
   };
 
+  checkNesting(parsed, placeOf);
   if (isYaml) checkAliasExpansion(parsed, placeOf);
   const openapiVersion = checkVersion(file, parsed, text, placeOf);
   checkRefs(parsed, placeOf, offline);

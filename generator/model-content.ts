@@ -18,7 +18,12 @@ interface BodyInfo {
  * `json-seq` or `jsonl`: lines of JSON, which one JSON.parse cannot read.
  */
 export function isJsonType(type: string): boolean {
-  return /^application\/(?:[\w.!#$&^-]+\+)?json\s*(?:;|$)/i.test(type);
+  return /^(?:application|text)\/(?:[\w.!#$&^-]+\+|x-)?json\s*(?:;|$)/i.test(type);
+}
+
+/** `application/json` itself, parameters aside: preferred over any other JSON type listed. */
+function isPlainJson(type: string): boolean {
+  return /^application\/json\s*(?:;|$)/i.test(type);
 }
 
 /** A schema of an object or an array (following $ref): a body that is JSON whatever its type. */
@@ -41,7 +46,9 @@ export function requestBodyOf(op: Json, deref: (v: unknown) => Json): BodyInfo |
   const content = (body.content ?? {}) as Json;
   const types = Object.keys(content);
   if (types.length === 0) return undefined;
+  // ASP.NET lists `application/json-patch+json` first for every body: plain JSON wins.
   const pick =
+    types.find(isPlainJson) ??
     types.find(isJsonType) ??
     types.find((t) => t.startsWith("multipart/form-data")) ??
     types.find((t) => t.startsWith("application/x-www-form-urlencoded")) ??

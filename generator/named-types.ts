@@ -65,6 +65,7 @@ export interface ApiNames {
  * would shadow it there (`export type Partial = …` breaks every `Partial<…>` of names.ts).
  */
 const GLOBAL_TYPES = [
+  "Blob",
   "Partial",
   "NonNullable",
   "Omit",

@@ -31,13 +31,20 @@ export async function runtimeFiles(
     const content = await readFile(join(dir, name), "utf8");
     out.push({ name, content: name === "index.ts" ? runtimeIndex(content, needs) : content });
   }
+  // An index still naming a file left out would not compile: say so here, not in tsc's words.
+  const index = out.find((f) => f.name === "index.ts")?.content ?? "";
+  for (const [file, need] of ONLY_IN) {
+    if (!needs[need] && index.includes(`"./${file.replace(/\.ts$/, ".js")}"`)) {
+      throw new Error(`runtime index.ts: the @${need} block naming ${file} was not cut`);
+    }
+  }
   return out;
 }
 
 /** The runtime index without the blocks the package does not need. */
 export function runtimeIndex(source: string, needs: RuntimeNeeds): string {
   return source.replace(
-    /^\/\/ @(xdr|workflow):[^\n]*\n(?:(?!\/\/ @end\n)[^\n]*\n)*?\/\/ @end\n/gm,
+    /^\/\/ @(xdr|workflow):[^\n]*\n(?:(?!\/\/ @end\r?\n)[^\n]*\n)*?\/\/ @end\r?\n/gm,
     (block, kind: keyof RuntimeNeeds) => (needs[kind] ? block : ""),
   );
 }

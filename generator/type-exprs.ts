@@ -105,7 +105,9 @@ export function responseTypeExpr(api: ApiModel, op: OperationModel): string {
   const bodies = codes.map((code) => {
     const content = objectAt(doc, objectAt(doc, responses[code])?.content);
     if (content === undefined || Object.keys(content).length === 0) return "undefined";
+    // As the runtime reads them: bytes, or text (lines of JSON included).
     if (op.response === "binary") return "Blob";
+    if (op.response === "text") return "string";
     const holder = `${target}["responses"][${tsString(code)}]`;
     const json = Object.hasOwn(content, "application/json");
     return json

@@ -294,9 +294,11 @@ function canServe(s: AuthScheme, o: XdrOptions): boolean {
 
 /** The first scheme the options can serve; else the first (its error names what is missing). */
 function pickScheme(schemes: readonly AuthScheme[], o: XdrOptions): AuthScheme | undefined {
+  // A token for an API without any scheme is sent; for one whose schemes take other credentials,
+  // the first scheme's error says what it needs (an API key is not a token).
   return (
     schemes.find((s) => canServe(s, o)) ??
-    (o.accessToken !== undefined ? { type: "bearer" } : schemes[0])
+    (o.accessToken !== undefined && schemes.length === 0 ? { type: "bearer" } : schemes[0])
   );
 }
 

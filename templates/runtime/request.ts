@@ -114,8 +114,8 @@ export function pathValue(
   const parts =
     v == null
       ? []
-      : typeof v === "object" && !(v instanceof Date)
-        ? (Array.isArray(v) ? v : Object.entries(v).flat()).filter((x) => x != null)
+      : isPlain(v)
+        ? (Array.isArray(v) ? v : Object.entries(v as object).flat()).filter((x) => x != null)
         : [v];
   const s = parts.map(scalar).join(",");
   if (s === "" || s === "." || s === "..") {
@@ -187,9 +187,12 @@ function addStyled(
   name: string,
   style: QueryStyle | "form",
 ): string {
-  if (v == null || typeof v !== "object" || v instanceof Date || style === "json") {
-    return addQuery(q, k, v, name);
+  if (style === "json") {
+    if (v == null) return q;
+    const json = encodeOrThrow(JSON.stringify(v), name, k);
+    return (q ? q + "&" : "") + encodeOrThrow(k, name, k) + "=" + json;
   }
+  if (v == null || typeof v !== "object" || v instanceof Date) return addQuery(q, k, v, name);
   // OpenAPI's default (form, exploded): a list as repeated pairs, an object as its members.
   if (style === "form") {
     if (Array.isArray(v)) return addQuery(q, k, v, name);

@@ -33,6 +33,17 @@ const spec = {
         },
       },
     },
+    "/events": {
+      get: {
+        operationId: "streamEvents",
+        responses: {
+          200: {
+            description: "lines of JSON",
+            content: { "application/x-ndjson": { schema: { $ref: "#/components/schemas/Blob" } } },
+          },
+        },
+      },
+    },
     "/things": {
       get: {
         operationId: "listThings",
@@ -69,6 +80,7 @@ const spec = {
       NonNullable: object("n"),
       Record: object("r"),
       Omit: object("o"),
+      Blob: object("b"),
     },
   },
 };
@@ -88,7 +100,7 @@ describe("schemas named like TypeScript's own types", () => {
 
   it("are exported under another name, not shadowing the global", () => {
     const names = readFileSync(join(dir, "out/src/globals/names.ts"), "utf8");
-    for (const name of ["Partial", "NonNullable", "Record", "Omit"]) {
+    for (const name of ["Partial", "NonNullable", "Record", "Omit", "Blob"]) {
       expect(names).not.toMatch(new RegExp(`export type ${name}\\b`));
       expect(names).toMatch(new RegExp(`export type ${name}Schema\\b`));
     }
@@ -104,6 +116,11 @@ describe("schemas named like TypeScript's own types", () => {
   it("an answer read as bytes is typed Blob, as the runtime returns it (not the spec's string)", () => {
     const names = readFileSync(join(dir, "out/src/globals/names.ts"), "utf8");
     expect(names).toMatch(/export type \w*DownloadFileResponse = Blob;/);
+  });
+
+  it("an answer read as text (lines of JSON) is typed string, not its schema", () => {
+    const names = readFileSync(join(dir, "out/src/globals/names.ts"), "utf8");
+    expect(names).toMatch(/export type \w*StreamEventsResponse = string;/);
   });
 
   it("compile under --strict", () => {

@@ -339,6 +339,26 @@ describe("request and response media types", () => {
     ],
     ["an object declared */* is JSON", { given: body("*/*", object), want: { body: "json" } }],
     [
+      "plain JSON wins over a +json type listed first (ASP.NET's json-patch+json)",
+      {
+        given: {
+          requestBody: {
+            content: {
+              "application/json-patch+json": { schema: object },
+              "application/json": { schema: object },
+              "text/json": { schema: object },
+            },
+          },
+          responses: { 200: { description: "ok" } },
+        },
+        want: { body: "json" },
+      },
+    ],
+    [
+      "text/json is JSON",
+      { given: body("text/json", object), want: { body: "json", contentType: "text/json" } },
+    ],
+    [
       "bytes declared */* stay bytes",
       { given: body("*/*", { type: "string", format: "binary" }), want: { body: "binary" } },
     ],

@@ -36,6 +36,12 @@ describe("runtimeIndex", () => {
       { given: { xdr: false, workflow: true }, want: ["transport", "workflow"] },
     ],
   ];
+  it("cuts a block of a file checked out with CRLF line ends", () => {
+    const out = runtimeIndex(INDEX.replace(/\n/g, "\r\n"), { xdr: false, workflow: false });
+    expect(out).not.toContain("helpers.js");
+    expect(out).not.toContain("workflow.js");
+  });
+
   it.each(cases)("%s", (_title, { given, want }) => {
     const out = runtimeIndex(INDEX, given);
     for (const module of ["transport", "workflow", "helpers"]) {

@@ -57,9 +57,9 @@ function comparisons(model: ApiModel): { text: string; count: number } {
       );
     }
     const result = responseTypeExpr(model, op);
-    // A binary answer is a Blob (what the runtime returns), which Success<> cannot tell from
-    // the spec's `string`.
-    if (op.response !== "binary")
+    // A binary answer is a Blob and a text one a string (what the runtime returns), which
+    // Success<> cannot tell from the spec's schema.
+    if (op.response === "json" || op.response === "none")
       lines.push(
         `export const r${count}: [${label}, Same<Success<${target}>, ${result}>] = [${label}, true];`,
       );

@@ -84,6 +84,12 @@ describe("auth from securitySchemes", () => {
       expect(srv.hits.at(-1)!.headers.authorization).toBeUndefined();
     });
 
+    it("a token for an API whose schemes take an API key only: refused, not sent as a Bearer", () => {
+      expect(() => createTransport(api([key]), { accessToken: "tok-1" })).toThrow(
+        'apiKey is needed (sent as query "api_key")',
+      );
+    });
+
     it("a requirement naming two schemes sends both (an API key and a token)", async () => {
       srv.route("GET /ping", (_h, res) => json(res, 200, { ok: true }));
       const t = createTransport(api([key, { type: "bearer" }]), {

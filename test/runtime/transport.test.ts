@@ -155,6 +155,7 @@ describe("building requests", () => {
     ["comma", "scalar", "k=scalar"],
     ["deepObject", ["a", "b"], "k=a&k=b"],
     ["json", { x: 1 }, "k=%7B%22x%22%3A1%7D"],
+    ["json", [1, 2], "k=%5B1%2C2%5D"],
     ["form (the default)", { x: 1, y: "z z" }, "x=1&y=z%20z"],
   ])("writes a %s-style query parameter %j as %s", async (style, value, want) => {
     const styled = op({
