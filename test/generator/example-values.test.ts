@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { exampleArgs } from "../../generator/examples.js";
 import type { ApiModel, OperationModel } from "../../generator/model-types.js";
+import { operationModel } from "./operation-model.js";
 
 type Json = Record<string, unknown>;
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -16,25 +17,15 @@ function op(parameters: Json[], body?: Json): { doc: Json; op: OperationModel } 
   if (body) operation.requestBody = { content: { "application/json": { schema: body } } };
   return {
     doc: { openapi: "3.1.0", paths: { "/things": { post: operation } } },
-    op: {
+    op: operationModel({
       name: "things.do",
       constName: "thingsDo",
       methodName: "do",
       path: "/things",
       method: "POST",
-      deprecated: false,
-      pathParams: [],
       queryParams: parameters.map((p) => String(p.name)),
-      headerParams: [],
-      args: "flat",
-      argsOptional: false,
-      response: "json",
-      scopes: [],
-      auth: true,
-      safe: false,
-      pointer: "#/paths",
-      ...(body ? { body: true } : {}),
-    } as OperationModel,
+      ...(body ? { body: "json" } : {}),
+    }),
   };
 }
 
