@@ -6,6 +6,7 @@ import type { ApiConfig } from "./config.js";
 import { deriveSpec } from "./derive.js";
 import type { LoadedSpec } from "./load.js";
 import { buildModel } from "./model.js";
+import { successResponses } from "./model-content.js";
 import type { ArgStyle, OperationModel } from "./model-types.js";
 import { resolveRef } from "./ref.js";
 
@@ -101,9 +102,7 @@ function methodSurface(doc: Json, op: OperationModel, api: ApiConfig): MethodSur
   }
 
   const responses = (raw.responses ?? {}) as Json;
-  const success = Object.keys(responses)
-    .filter((code) => /^2(\d\d|XX)$/i.test(code))
-    .sort();
+  const success = successResponses(responses).sort();
   const resultSchema = success
     .map((code) => mediaSchema(doc, responses[code], /json/i))
     .find((s) => s !== undefined);

@@ -110,11 +110,15 @@ export function objectProperties(
   };
 }
 
+/** The codes of the success answers: the 2xx ones, else a lone `default` (no status declared). */
+export function successResponses(responses: Json): string[] {
+  const codes = Object.keys(responses).filter((code) => /^2(\d\d|XX)$/i.test(code));
+  return codes.length === 0 && Object.hasOwn(responses, "default") ? ["default"] : codes;
+}
+
 export function responseEncoding(op: Json, deref: (v: unknown) => Json): ResponseEncoding {
   const responses = (op.responses ?? {}) as Json;
-  const codes = Object.keys(responses).filter((code) => /^2(\d\d|XX)$/i.test(code));
-  // Only `default`: it describes the success too (a spec that declares no status code).
-  const success = codes.length === 0 && Object.hasOwn(responses, "default") ? ["default"] : codes;
+  const success = successResponses(responses);
   const types = success.flatMap((code) =>
     Object.keys((deref(responses[code]).content ?? {}) as Json),
   );
